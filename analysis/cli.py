@@ -1,0 +1,59 @@
+"""Command line: ``python -m analysis report|features --corpus DIR --out DIR``.
+
+Problems with the input print one line (``error: ...``) and exit with status 2; earlier outputs
+in ``--out`` are left as they were.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from .errors import SuiteError
+from .paths import BUNDLED_CORPUS
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing analysis of a news corpus.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, text in (("report", "tables, figures and executed notebooks"), ("features", "tables only")):
+        s = sub.add_parser(name, help=text, description=f"Run the suite on a corpus and write {text}.")
+        s.add_argument("--corpus", type=Path, default=BUNDLED_CORPUS,
+                       help="corpus folder with manifest.csv, or a .csv/.jsonl file (default: the bundled corpus)")
+        s.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+        s.add_argument("--frames", type=Path, default=None, help="frame dictionary (TOML) to use instead of the default")
+        s.add_argument("--encoding", default="utf-8", help="encoding of the text files (default: utf-8)")
+        s.add_argument("--max-file-mb", type=float, default=5.0, help="largest text file accepted (default: 5)")
+        s.add_argument("--seed", type=int, default=20250505, help="random seed for bootstrap and topic models")
+    return p
+
+
+def _progress(step: int, total: int, message: str) -> None:
+    print(f"[{step}/{total}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    from .pipeline import NotebookError, run_pipeline
+
+    params = {"encoding": args.encoding, "max_file_mb": args.max_file_mb, "seed": args.seed,
+              "frames": str(args.frames) if args.frames else None}
+
+    def show_warning(message, category, filename, lineno, file=None, line=None):
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+
+    warnings.showwarning = show_warning
+    try:
+        out = run_pipeline(args.corpus, args.out, params, with_notebooks=args.command == "report", progress=_progress)
+    except SuiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except NotebookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: earlier outputs are untouched", file=sys.stderr)
+        return 130
+    print(f"done: outputs in {out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,117 @@
+"""Write figures and tables: fixed metadata, provenance, atomic replacement.
+
+* :func:`save_figure` writes PDF, SVG and 300-dpi PNG named by content, with no creation date,
+  a fixed SVG id salt and TrueType (Type 42) fonts embedded in the PDF, so the same input gives
+  the same bytes.
+* :func:`save_table` writes CSV (and LaTeX with booktabs rules) plus a ``.json`` sidecar with
+  the provenance: the corpus fingerprint, the parameters, the package version and the git
+  commit when there is one.
+* Every file is written to a temporary name in its folder and moved into place with
+  :func:`os.replace`, so an interrupted run never leaves half a file.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+
+from .paths import REPO_ROOT
+
+FIGURE_FORMATS = ("pdf", "svg", "png")
+SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
+_PROVENANCE: dict = {}
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _check_name(name: str) -> str:
+    if not SAFE_NAME.match(name):
+        raise ValueError(f"figure/table name {name!r}: use lower-case words joined by hyphens, "
+                         "named by content (e.g. 'frame-salience-by-outlet').")
+    return name
+
+
+def set_provenance(**fields) -> None:
+    """Record what made the outputs (corpus fingerprint, parameters); sidecars and figure metadata carry it."""
+    _PROVENANCE.update(fields)
+
+
+def provenance() -> dict:
+    from . import __version__
+
+    info = {"package": "framing-suite", "version": __version__, "git_commit": git_commit()}
+    info.update(_PROVENANCE)
+    return info
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             timeout=10)
+        return out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def save_figure(fig, name: str, out_dir=None, formats=FIGURE_FORMATS, dpi: int = 300) -> list[Path]:
+    """Save ``fig`` as ``<out_dir>/<name>.{pdf,svg,png}`` with fixed metadata; returns the paths."""
+    _check_name(name)
+    out_dir = Path(out_dir) if out_dir is not None else Path(os.environ.get("FRAMING_FIGURES", "figures"))
+    prov = provenance()
+    subject = f"corpus {prov.get('corpus_sha256', '')[:12]}; framing-suite {prov['version']}"
+    meta = {
+        "pdf": {"Creator": "framing-suite", "Producer": None, "CreationDate": None, "ModDate": None,
+                "Subject": subject, "Title": name},
+        "svg": {"Date": None, "Creator": "framing-suite", "Title": name, "Description": subject},
+        "png": {"Software": "framing-suite", "Title": name, "Description": subject},
+    }
+    paths = []
+    with matplotlib.rc_context({"svg.hashsalt": name, "pdf.fonttype": 42, "ps.fonttype": 42}):
+        for fmt in formats:
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta[fmt], bbox_inches="tight")
+            paths.append(atomic_write(out_dir / f"{name}.{fmt}", buf.getvalue()))
+    return paths
+
+
+def save_table(df: pd.DataFrame, name: str, out_dir, params: dict | None = None, latex: bool = False) -> Path:
+    """Save a table as CSV (and LaTeX) with a provenance sidecar ``<name>.json``; returns the CSV path."""
+    _check_name(name.replace("_", "-"))
+    out_dir = Path(out_dir)
+    csv_path = atomic_write(out_dir / f"{name}.csv", df.to_csv(index=False, lineterminator="\n",
+                                                                float_format="%.10g"))
+    if latex:
+        atomic_write(out_dir / f"{name}.tex", df.to_latex(index=False, float_format="%.3g", escape=True))
+    sidecar = dict(provenance(), table=name, rows=len(df), columns=list(df.columns), parameters=params or {})
+    atomic_write(out_dir / f"{name}.json", json.dumps(sidecar, indent=2, sort_keys=True, default=str) + "\n")
+    return csv_path
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,210 @@
+"""The suite as a sequence of stages, from a corpus folder to tables, figures and notebooks.
+
+``features`` runs the stages and writes the tables; ``report`` also executes the notebooks,
+which read those tables and save figures. Both write into ``OUT/.staging/`` and move the
+finished files into ``OUT/`` only when every step has succeeded, so a failed or interrupted run
+leaves earlier outputs as they were.
+
+A stage is a function ``stage(run)`` that reads tables from :class:`Run` and adds columns or
+tables to it; later issues add stages to :data:`STAGES`.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import shutil
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import export
+from .errors import CorpusError
+from .paths import NOTEBOOKS_DIR
+
+STAGING = ".staging"
+OUTPUT_DIRS = ("tables", "figures", "notebooks", "html")
+
+
+@dataclass
+class Run:
+    """Parameters of one run and the tables it has made so far."""
+
+    corpus: Path
+    out: Path
+    params: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+    documents: pd.DataFrame | None = None
+    paragraphs: pd.DataFrame | None = None
+    sentences: pd.DataFrame | None = None
+
+
+def _read(run: Run) -> str:
+    from .corpus import read_corpus
+
+    run.documents = read_corpus(run.corpus, encoding=run.params.get("encoding", "utf-8"),
+                                max_file_mb=run.params.get("max_file_mb", 5.0))
+    n_out = run.documents["outlet"].nunique()
+    return f"{len(run.documents)} documents from {n_out} outlets"
+
+
+def _clean(run: Run) -> str:
+    from .clean import clean_corpus
+
+    run.documents, run.paragraphs, audit = clean_corpus(run.documents)
+    run.tables["cleaning_audit"] = audit
+    return f"kept {int(audit['kept'].sum())} of {len(audit)} lines"
+
+
+def _segment(run: Run) -> str:
+    from .segment import count_units, segment
+
+    run.sentences = segment(run.paragraphs)
+    run.documents = count_units(run.documents, run.paragraphs, run.sentences)
+    return f"{len(run.sentences)} sentences"
+
+
+# (name, what it does, function or "module:function"); run in this order.
+STAGES = [
+    ("corpus", "reading the corpus", _read),
+    ("clean", "removing page furniture", _clean),
+    ("segment", "splitting paragraphs and sentences", _segment),
+]
+
+
+def corpus_fingerprint(corpus: Path) -> dict:
+    """SHA-256 of the manifest (or corpus file) and of the manifest with every text it points to."""
+    corpus = Path(corpus)
+    manifest = corpus / "manifest.csv" if corpus.is_dir() else corpus
+    if not manifest.is_file():
+        return {}
+    whole = hashlib.sha256(manifest.read_bytes())
+    if corpus.is_dir():
+        for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p != manifest):
+            whole.update(path.relative_to(corpus).as_posix().encode())
+            whole.update(path.read_bytes())
+    return {"manifest_sha256": export.file_sha256(manifest), "corpus_sha256": whole.hexdigest()}
+
+
+def build(corpus, out, params: dict | None = None, progress=None) -> Run:
+    """Run every stage in memory; ``progress(step, total, message)`` is told of each step."""
+    run = Run(Path(corpus), Path(out), dict(params or {}))
+    total = len(STAGES)
+    for i, (name, what, func) in enumerate(STAGES, 1):
+        if isinstance(func, str):
+            mod, attr = func.split(":")
+            func = getattr(importlib.import_module(mod), attr)
+        if progress:
+            progress(i, total, f"{what} ...")
+        t0 = time.perf_counter()
+        summary = func(run)
+        if progress:
+            progress(i, total, f"{what}: {summary or 'done'} ({time.perf_counter() - t0:.1f} s)")
+    return run
+
+
+def documents_table(run: Run) -> pd.DataFrame:
+    """``documents.csv``: the contract's columns first, then metadata, then the cleaned text."""
+    docs = run.documents.drop(columns=["raw_text"])
+    first = ["doc_id", "outlet", "date", "title", "stage", "n_paragraphs", "n_sentences", "n_tokens"]
+    for col in first:
+        if col not in docs.columns:
+            docs[col] = ""
+    rest = [c for c in docs.columns if c not in first and c != "text"]
+    return docs[first + rest + ["text"]]
+
+
+def write_tables(run: Run, dest: Path) -> list[Path]:
+    """Write every table of the run to ``dest`` with provenance sidecars."""
+    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
+    params.setdefault("corpus", str(run.corpus))
+    tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
+    paths = [export.save_table(df, name, dest, params=params) for name, df in tables.items()]
+    export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=params),
+                                                      indent=2, sort_keys=True) + "\n")
+    return paths
+
+
+def notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]*.ipynb"))
+
+
+def execute_notebooks(corpus: Path, stage_dir: Path, progress=None) -> None:
+    """Execute every notebook with papermill into ``stage_dir/notebooks``."""
+    import papermill as pm
+
+    books = notebooks()
+    for i, nb in enumerate(books, 1):
+        if progress:
+            progress(i, len(books), f"notebook {nb.name} ...")
+        out_nb = stage_dir / "notebooks" / nb.name
+        out_nb.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            pm.execute_notebook(str(nb), str(out_nb), parameters={"corpus_dir": str(corpus), "out_dir": str(stage_dir)},
+                                kernel_name="python3", cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False)
+        except pm.PapermillExecutionError as exc:
+            raise NotebookError(f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
+                                f"{exc.evalue.splitlines()[0] if exc.evalue else ''}; earlier outputs are untouched, "
+                                f"the failed copy is {out_nb}") from None
+
+
+class NotebookError(RuntimeError):
+    """A notebook failed while the report ran."""
+
+
+def _promote(stage_dir: Path, out: Path) -> None:
+    """Move the finished files from the staging folder into ``out``, replacing older ones."""
+    for path in sorted(p for p in stage_dir.rglob("*") if p.is_file()):
+        target = out / path.relative_to(stage_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(target)
+    shutil.rmtree(stage_dir, ignore_errors=True)
+
+
+def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool = True, progress=None) -> Path:
+    """Build the features, write the tables (and run the notebooks) atomically into ``out``."""
+    params = dict(params or {}, corpus=str(corpus))
+    corpus, out = Path(corpus).resolve(), Path(out).resolve()
+    if corpus.is_dir() and out.is_relative_to(corpus):
+        raise CorpusError(f"--out {out}: the output folder may not be inside the corpus folder; choose another.")
+    stage_dir = out / STAGING
+    shutil.rmtree(stage_dir, ignore_errors=True)
+    stage_dir.mkdir(parents=True)
+    export.set_provenance(**corpus_fingerprint(corpus))
+    try:
+        run = build(corpus, out, params, progress=progress)
+        write_tables(run, stage_dir / "tables")
+        if with_notebooks:
+            execute_notebooks(corpus, stage_dir, progress=progress)
+    except BaseException:
+        if not (with_notebooks and sys.exc_info()[0] is NotebookError):
+            shutil.rmtree(stage_dir, ignore_errors=True)
+        raise
+    _promote(stage_dir, out)
+    return out
+
+
+def load_tables(out_dir, corpus_dir=None) -> dict:
+    """Tables of a finished run in ``out_dir/tables`` (building them first if there are none).
+
+    Notebooks call this: in a report run the tables are already there; opened by hand in
+    JupyterLab before any run, it builds them from ``corpus_dir``.
+    """
+    tables_dir = Path(out_dir) / "tables"
+    if not (tables_dir / "sentences.csv").exists():
+        if corpus_dir is None:
+            raise CorpusError(f"{tables_dir}: no tables yet; run `python -m analysis features --corpus DIR --out "
+                              f"{out_dir}` first.")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run_pipeline(corpus_dir, out_dir, with_notebooks=False)
+    run_info = tables_dir / "run.json"
+    if run_info.exists():
+        info = json.loads(run_info.read_text())
+        export.set_provenance(**{k: v for k, v in info.items() if k.endswith("sha256")})
+    return {p.stem: pd.read_csv(p, keep_default_na=False, na_values=[""])
+            for p in sorted(tables_dir.glob("*.csv"))}
