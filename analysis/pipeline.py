@@ -73,6 +73,10 @@ STAGES = [
     ("corpus", "reading the corpus", _read),
     ("clean", "removing page furniture", _clean),
     ("segment", "splitting paragraphs and sentences", _segment),
+    # lexical stages (issue 3)
+    # sentiment and topic stages (issue 4)
+    # frame stages (issue 5)
+    # source and selection stages (issue 6)
 ]
 
 
