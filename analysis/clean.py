@@ -360,3 +360,39 @@ def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None):
     paragraphs = pd.DataFrame(para_rows, columns=["doc_id", "para_idx", "role", "start", "end", "text"])
     audit = pd.DataFrame(audit_rows, columns=["doc_id", "line_no", "text", "kept", "reason", "para_idx", "role"])
     return docs, paragraphs, audit
+
+
+REASON_CATEGORIES = [
+    (r"^(article text|headline|subhead|kept)", None),
+    (r"^blank line", "blank line"),
+    (r"^known furniture (phrase|prefix)", "known furniture phrase"),
+    (r"^(opens a block of links|in the block of links)", "related-links block"),
+    (r"^repeats line", "repeated line"),
+    (r"^truncated teaser", "truncated teaser"),
+    (r"^outside the article body", "outside the article body"),
+    (r"^date line", "date line"),
+    (r"^navigation bullet", "navigation"),
+    (r"^agency credit", "agency credit"),
+    (r"^heading-like line that recurs", "recurs across documents"),
+]
+
+
+def reason_category(reason: str, kept: bool) -> str:
+    """A short category for an audit reason (line numbers and quoted phrases left out)."""
+    if kept:
+        return "kept"
+    for pattern, category in REASON_CATEGORIES:
+        if re.match(pattern, reason):
+            return category or "kept"
+    return "other"
+
+
+def audit_summary(audit: pd.DataFrame, blank: bool = False) -> pd.DataFrame:
+    """Lines per document and category (``kept`` or why removed), wide, blank lines left out by default."""
+    cats = [reason_category(r, k) for r, k in zip(audit["reason"], audit["kept"])]
+    tab = audit.assign(category=cats)
+    if not blank:
+        tab = tab[tab["category"] != "blank line"]
+    wide = tab.pivot_table(index="doc_id", columns="category", values="line_no", aggfunc="count", fill_value=0)
+    order = ["kept"] + sorted(c for c in wide.columns if c != "kept")
+    return wide.reindex(columns=[c for c in order if c in wide.columns]).reindex(audit["doc_id"].unique())

@@ -73,10 +73,16 @@ STAGES = [
     ("corpus", "reading the corpus", _read),
     ("clean", "removing page furniture", _clean),
     ("segment", "splitting paragraphs and sentences", _segment),
-    # lexical stages (issue 3)
-    # sentiment and topic stages (issue 4)
-    # frame stages (issue 5)
-    # source and selection stages (issue 6)
+    ("lexical", "counting terms, distinctive words and keyness", "analysis.lexical:stage"),  # issue 3
+    ("readability", "scoring readability", "analysis.readability:stage"),  # issue 3
+    ("diversity", "measuring lexical diversity", "analysis.diversity:stage"),  # issue 3
+    ("sentiment", "scoring sentence tone (VADER, AFINN) by voice and target", "analysis.sentiment:stage"),
+    ("topics", "fitting and validating topic models (NMF, LDA)", "analysis.topics:stage"),
+    ("frames", "coding frames and measuring salience", "analysis.frames:stage"),
+    ("frame_validation", "validating frames against hand coding", "analysis.validation:stage"),
+    ("speakers", "attributing quotes to speakers", "analysis.speakers:stage"),
+    ("reuse", "finding passages shared between articles", "analysis.reuse:stage"),
+    ("claims", "grouping sentences into claims", "analysis.claims:stage"),
 ]
 
 

@@ -42,3 +42,38 @@ def new_axes(ax=None, width: float = SINGLE_COLUMN, height: float | None = None)
 def figure_height(n_rows: int, per_row: float = 0.22, minimum: float = 1.6) -> float:
     """Height (inches) that keeps one label per row legible, for 2 to 30 outlets."""
     return max(minimum, 0.6 + per_row * n_rows)
+
+
+def plot_corpus_overview(documents, ax=None):
+    """Sentences per article, one bar per article in the outlet's colour, stage and date in the label."""
+    docs = documents.sort_values(["date", "outlet", "doc_id"])
+    colors = outlet_colors(documents["outlet"])
+    fig, ax = new_axes(ax, height=figure_height(len(docs)))
+    y = range(len(docs))
+    ax.barh(list(y), docs["n_sentences"], color=[colors[o] for o in docs["outlet"]])
+    labels = [f"{o} · {s} · {d}" if s else f"{o} · {d}" for o, s, d in
+              zip(docs["outlet"], docs.get("stage", [""] * len(docs)), docs["date"])]
+    ax.set_yticks(list(y), labels)
+    ax.invert_yaxis()
+    for yi, (ns, nt) in enumerate(zip(docs["n_sentences"], docs["n_tokens"])):
+        ax.text(ns, yi, f" {ns} sent. / {nt} words", va="center", fontsize=6)
+    ax.set_xlabel("sentences in the cleaned article")
+    ax.set_xlim(0, docs["n_sentences"].max() * 1.6)
+    return fig
+
+
+def plot_cleaning(summary, ax=None):
+    """Kept and removed lines per article, removed lines split by reason (from ``clean.audit_summary``)."""
+    fig, ax = new_axes(ax, height=figure_height(len(summary)))
+    left = [0] * len(summary)
+    cats = list(summary.columns)
+    greys = ["#009E73"] + PALETTE[8:8 + len(cats)]
+    for color, cat in zip(greys, cats):
+        vals = summary[cat].to_list()
+        ax.barh(range(len(summary)), vals, left=left, color=color, label=cat, height=0.7)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.set_yticks(range(len(summary)), summary.index)
+    ax.invert_yaxis()
+    ax.set_xlabel("non-blank lines of the raw text")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6)
+    return fig

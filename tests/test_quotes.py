@@ -53,3 +53,18 @@ def test_sentence_voice_splits_narration_and_quote():
     assert v.loc[0, "quoted_text"] == "Defence ties are strong and growing every single year."
     assert v.loc[0, "narration_text"] == 'Singh said, " "'
     assert list(v["voice"]) == ["quote", "narration"]
+
+
+def test_curly_split_quote_and_quote_after_colon():
+    text = "“Both sides condemned terrorism,” he said, “and agreed to act.” The ministry said: \"Ties are strong.\""
+    assert inner(text) == ["Both sides condemned terrorism,", "and agreed to act.", "Ties are strong."]
+
+
+def test_quotes_table_offsets_point_into_the_text():
+    from analysis.quotes import quotes_table
+
+    text = 'Singh said, "We thank Japan." Then "full support" was offered.'
+    t = quotes_table(pd.DataFrame({"doc_id": ["d"], "text": [text]}))
+    assert list(t["quote"]) == ["We thank Japan.", "full support"]
+    assert [text[a:b] for a, b in zip(t["start"], t["end"])] == ['"We thank Japan."', '"full support"']
+    assert list(t["extent"]) == ["partial", "partial"]

@@ -1,0 +1,424 @@
+"""Who speaks: the speaker and cue of every quotation, indirect attribution, and voices per outlet.
+
+Why by hand: quotation attribution tools (textacy's ``direct_quotations``, spaCy-based
+attribution) need a dependency parse from a downloaded statistical model, which the suite may not
+fetch. News copy attributes speech in a few fixed shapes, so documented patterns do the work:
+
+Direct quotes (``kind="direct"``; spans from :func:`analysis.quotes.quote_spans`)
+    1. *cue before*: the text between the last clause boundary (sentence start, ``,`` ``;`` or the
+       previous quote) and the quote ends in a cue verb, optionally with ``that`` and ``,``/``:``
+       (``Rajnath Singh in his opening remark said,“…”``, ``The Ministry of Defence underlined
+       that "…"``, ``It added, “…”``). The speaker is the first mention in that clause. This also
+       joins split quotes: in ``"A," he said, "B."`` the second quote's clause is ``he said,``.
+    2. *cue after*: the quote is followed (within its sentence) by ``SPEAKER [also|further] CUE``
+       or ``CUE SPEAKER`` (``," Rajnath Singh added.``, ``," said the minister``). When both 1 and 2
+       apply and differ, 1 is the speaker and 2 the relay (``via``: ``… ,” ANI reported``).
+    3. *continuation*: a quote with no cue of its own, opening its sentence, belongs to the
+       speaker of the previous quotation in the same or the preceding paragraph.
+    4. *fragment*: a short quoted fragment inside an indirect attribution (``Singh said Nakatani
+       offered "full support"``) takes that attribution's speaker; otherwise speaker is empty.
+Indirect attribution (``kind="indirect"``; one row per sentence, span = the reported content)
+    ``according to X, …`` / ``…, according to X``; ``X [also] CUE [that] …`` when no quote mark
+    follows the cue; ``…, X CUE.`` at the end of a sentence; and unnamed sourcing ``It is learnt /
+    understood / expected that …`` (speaker ``unnamed source``, type ``unnamed``).
+
+Mentions and resolution
+    A mention is, whichever comes first in the clause: an organisation (``Ministry of Defence``,
+    ``Defence Ministry``, ``the ministry``, ``Indian Army``, ``the release``, news agencies), a
+    role (``the Defence Minister``), a pronoun (``he she it they``) or a capitalised name with
+    optional titles (``Defence Minister Rajnath Singh``). Pronouns are resolved to the nearest
+    earlier *speaker* in the document of the matching type (``he``/``she`` -> person, ``it`` ->
+    organisation, ``they`` -> either), falling back to the nearest earlier mention in the text;
+    so ``"…," it stated`` after ``The ministry also highlighted …`` is the ministry. Roles resolve
+    to the nearest earlier speaker who carried that title, else the nearest person speaker.
+    ``the ministry`` / ``the release`` / ``the statement`` resolve to the nearest earlier ministry
+    or organisation mention. Gender is not checked.
+
+Normalising names (:func:`normalise_speakers`): titles and honorifics are dropped (``Defence
+Minister``, ``General``, ``Gen``, ``San``...), full names are grouped by surname across the
+corpus, and a bare surname joins its full name (the most frequent one when several share it):
+``Rajnath Singh / Singh / Defence Minister Singh`` -> ``Rajnath Singh``; ``Gen Nakatani /
+General Nakatani / Nakatani San`` -> ``Nakatani``. ``Defence Ministry`` and ``MoD`` become
+``Ministry of Defence``; ``news agency ANI`` becomes ``ANI``. Two different people who share a
+surname and never appear with first names are merged: read the ``mention`` column.
+
+References
+----------
+Pouliquen, B., Steinberger, R. & Best, C. (2007). Automatic detection of quotations in
+multilingual news. *RANLP 2007*, 487-492. (cue-verb and quote-mark patterns)
+Pareti, S. (2016). PARC 3.0: A corpus of attribution relations. *LREC 2016*. (source, cue,
+content; direct and indirect attribution)
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from .quotes import CUE_VERBS, quote_spans
+from .tokens import tokenize
+
+CUES = CUE_VERBS + ("reported", "reports", "highlights", "assures", "tells", "underlines", "notes",
+                    "writes", "posts", "maintained", "pointed out", "conveyed")
+CUE = r"(?:" + "|".join(sorted(CUES, key=len, reverse=True)) + r")"
+TITLE_WORDS = {
+    "defence", "defense", "foreign", "home", "external", "affairs", "prime", "deputy", "chief", "minister",
+    "ministers", "pm", "president", "general", "gen", "gen.", "lt", "admiral", "mr", "mrs", "ms", "dr", "san",
+    "secretary", "spokesperson", "ambassador", "japanese", "indian", "russian", "chinese", "pakistani",
+    "russia's", "japan's", "india's", "counterpart", "official", "his", "her", "their",
+}
+ORG = (r"(?:news agency [A-Z][A-Za-z]+|Ministry of [A-Z][a-z]+(?: Affairs)?|(?:[A-Z][a-z]+ )?Ministry|ministry"
+       r"|Indian (?:Army|Navy|Air Force)|[Aa]rmy|[Gg]overnment(?: of [A-Z][a-z]+)?|release|statement"
+       r"|ANI|PTI|Reuters|AFP|IANS|PIB|MoD|MEA)")
+ROLE = r"(?:(?:Japanese|Indian) )?(?:Defen[cs]e Minister|Prime Minister|Foreign Minister|minister|official|spokesperson)"
+NAME = r"(?:[A-Z][a-z]+\.? ){0,4}[A-Z][a-z]+(?:'s)?(?: San)?"
+MENTION = re.compile(rf"\b(?:(?P<org>(?:[Tt]he )?{ORG})|(?P<role>[Tt]he {ROLE})|(?P<pron>[Hh]e|[Ss]he|[Ii]t|[Tt]hey)"
+                     rf"|(?P<name>{NAME}))\b")
+CUE_BEFORE = re.compile(rf"\b(?P<cue>{CUE})\s*(?:that\s*)?[,:]?\s*$")
+CUE_AFTER = re.compile(rf"^[\s,.]*(?:(?P<spk>[^\"“”.;]{{1,70}}?)\s+(?:also |further )?(?P<cue>{CUE})\b"
+                       rf"|(?P<cue2>{CUE})\s+(?P<spk2>[^\"“”.,;]{{1,60}}))")
+ACCORDING = re.compile(r"\b[Aa]ccording to (?P<spk>[^,.;\"“”]{2,60})")
+CUE_CLAUSE = re.compile(rf"(?P<spk>[^,;\"“”]{{1,120}}?)\s+(?:also |further |on \w+ )?(?P<cue>{CUE})\b(?:\s+that)?"
+                        rf"(?!\s*[,:]?\s*[\"“])")
+TRAILING = re.compile(rf",\s*(?P<spk>[^,;\"“”]{{1,60}}?)\s+(?:also |further )?(?P<cue>{CUE})[^,;\"“”]{{0,40}}[.!?]?$")
+UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
+NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+COLUMNS = ["doc_id", "sent_idx", "start", "end", "quote", "speaker", "speaker_type", "cue", "kind",
+           "extent", "mention", "resolved_by", "via", "n_words"]
+
+
+def _mention(clause: str):
+    """First speaker mention in ``clause``: ``(surface, type, resolve)`` or None."""
+    for m in MENTION.finditer(clause):
+        if m.group("org"):
+            return _org(m.group("org"))
+        if m.group("role"):
+            return m.group("role"), "person", "role"
+        if m.group("pron"):
+            return m.group("pron").lower(), {"it": "organisation", "they": "any"}.get(m.group("pron").lower(),
+                                                                                   "person"), "pronoun"
+        words = [w for w in m.group("name").split() if w.lower().rstrip(".") not in NOT_NAMES]
+        if words and any(w.lower() not in TITLE_WORDS for w in words):
+            return " ".join(words), "person", "named"
+    return None
+
+
+def _org(surface: str):
+    s = re.sub(r"^[Tt]he ", "", surface)
+    low = s.lower()
+    if low in ("ministry", "release", "statement", "army", "government"):
+        return s, "organisation", "definite"
+    if low in ("mod",) or re.fullmatch(r"defen[cs]e ministry", low):
+        s = "Ministry of Defence"
+    s = re.sub(r"^news agency ", "", s)
+    return s, "organisation", "named"
+
+
+def _split_clause(before: str) -> str:
+    return re.split(r"[,;]\s*(?=[^,;]*$)", before.rstrip(" ,:"))[-1] if before.strip() else ""
+
+
+def _sentence_of(starts, pos):
+    i = 0
+    for k, st in enumerate(starts):
+        if st <= pos:
+            i = k
+    return i
+
+
+def _direct_candidates(text, sents):
+    """Direct quotes with the raw mention and cue found by rules 1-3."""
+    starts = [s[1] for s in sents]
+    quotes, out = quote_spans(text), []
+    for i, q in enumerate(quotes):
+        k, k_end = _sentence_of(starts, q.start), _sentence_of(starts, max(q.start, q.end - 1))
+        s_start, s_end = sents[k][1], sents[k_end][2]
+        left = max(s_start, quotes[i - 1].end if i and quotes[i - 1].end > s_start else s_start)
+        before = text[left:q.start]
+        after_end = quotes[i + 1].start if i + 1 < len(quotes) and quotes[i + 1].start < s_end else s_end
+        after = text[q.end:max(after_end, q.end)]
+        row = dict(sent_idx=sents[k][0], start=q.start, end=q.end, quote=text[q.inner_start:q.inner_end],
+                   extent=q.extent, mention=None, cue="", rule="", via="",
+                   sents=range(sents[k][0], sents[k_end][0] + 1))
+        mb, ma = CUE_BEFORE.search(before), CUE_AFTER.match(after)
+        after_m = None
+        if ma:
+            spk = ma.group("spk") or ma.group("spk2")
+            after_m = _mention(spk) if spk else None
+        if mb:
+            clause = _split_clause(before[:mb.start()])
+            row.update(mention=_mention(clause) or _mention(before[:mb.start()]), cue=mb.group("cue").lower(),
+                       rule="before")
+            if after_m and after_m[0] != (row["mention"] or ("",))[0]:
+                row["via"] = after_m[0]
+        elif after_m:
+            row.update(mention=after_m, cue=(ma.group("cue") or ma.group("cue2")).lower(), rule="after")
+        elif not before.strip() or before.strip() in "\"“":
+            row["rule"] = "continuation"
+        else:
+            row["rule"] = "fragment"
+        row["para_start"] = text.rfind("\n\n", 0, q.start)
+        out.append(row)
+    return out
+
+
+def _indirect_candidates(text, sents, direct):
+    """One indirect attribution per sentence at most (the first pattern that matches).
+
+    Sentences that hold an attributed direct quote are skipped: their cue belongs to the quote.
+    """
+    quote_ranges = [(d["start"], d["end"]) for d in direct]
+    taken = {i for d in direct if d["rule"] in ("before", "after", "continuation") for i in d["sents"]}
+    out = []
+    for sent_idx, a, b in sents:
+        if sent_idx in taken:
+            continue
+        s = text[a:b]
+        inside = lambda p: any(qa <= a + p < qb for qa, qb in quote_ranges)  # noqa: E731
+        found = None
+        m = UNNAMED.search(s)
+        if m:
+            found = (("unnamed source", "unnamed", "named"), m.group(0).split()[2], a + m.end(), b)
+        for pat in (ACCORDING, TRAILING, CUE_CLAUSE):
+            if found:
+                break
+            for m in pat.finditer(s):
+                if inside(m.start("spk")):
+                    continue
+                men = _mention(_split_clause(m.group("spk")) or m.group("spk")) or _mention(m.group("spk"))
+                if men is None:
+                    continue
+                if pat is ACCORDING:
+                    span = (a, a + m.start()) if m.start() > len(s) / 2 else (a + m.end(), b)
+                    found = (men, "according to", *span)
+                elif pat is TRAILING:
+                    found = (men, m.group("cue").lower(), a, a + m.start())
+                else:
+                    found = (men, m.group("cue").lower(), a + m.end(), b)
+                break
+        if found:
+            men, cue, c_start, c_end = found
+            out.append(dict(sent_idx=sent_idx, start=c_start, end=c_end, quote=text[c_start:c_end].strip(" ,.\"“”"),
+                            extent="", mention=men, cue=cue, rule="indirect", via=""))
+    return out
+
+
+def _resolve(mention, history, text_mentions):
+    """Resolve a pronoun/role/definite mention against earlier speakers, then earlier mentions."""
+    surface, typ, how = mention
+    if how == "named":
+        return surface, typ, "named"
+    want = {"person": ("person",), "organisation": ("organisation",), "any": ("person", "organisation")}[typ]
+    if how == "role":
+        title = re.sub(r"^[Tt]he |^(Japanese|Indian) ", "", surface).lower()
+        for spk, t, titles in reversed(history):
+            if t == "person" and title in titles:
+                return spk, t, "role"
+    if how == "definite":
+        key = surface.lower()
+        for spk, t, _ in reversed(history):
+            if t == "organisation" and (key not in ("ministry",) or "ministry" in spk.lower()):
+                return spk, t, "definite"
+        for spk, t in reversed(text_mentions):
+            if t == "organisation" and (key != "ministry" or "ministry" in spk.lower()):
+                return spk, t, "definite"
+        return f"the {surface.lower()}", "organisation", "unresolved"
+    for spk, t, _ in reversed(history):
+        if t in want:
+            return spk, t, how
+    for spk, t in reversed(text_mentions):
+        if t in want:
+            return spk, t, how
+    return surface, typ if typ != "any" else "unknown", "unresolved"
+
+
+def _titles(text: str, name: str) -> set:
+    """Titles written before ``name`` anywhere in ``text`` (``Defence Minister Rajnath Singh``)."""
+    out = set()
+    for m in re.finditer(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(name.split()[-1]), text):
+        words = [w for w in m.group(1).split() if w.lower() in TITLE_WORDS]
+        while words and words[0].lower() in ("japanese", "indian"):
+            words = words[1:]
+        if words:
+            out.add(" ".join(words).lower())
+            out.add(" ".join(w for w in words if w.lower() not in ("general", "gen")).lower())
+    return out
+
+
+def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Direct and indirect attributions of one document, speakers resolved but not yet normalised."""
+    sents = [(r.sent_idx, r.start, r.end) for r in sentences.sort_values("start").itertuples()]
+    direct = _direct_candidates(text, sents)
+    indirect = _indirect_candidates(text, sents, direct)
+    events = sorted(direct + indirect, key=lambda r: (r["start"], r["rule"] == "indirect"))
+    history, rows = [], []
+    for ev in events:
+        earlier = [(s, t) for s, t, _ in _scan_mentions(text[:ev["start"]])]
+        spk, typ, how = "", "unknown", "none"
+        if ev["mention"] is not None:
+            spk, typ, how = _resolve(ev["mention"], history, earlier)
+        elif ev["rule"] == "continuation":
+            prev = [r for r in rows if r["kind"] == "direct" and r["speaker"] and text.count("\n\n", r["start"],
+                                                                                            ev["start"]) <= 1]
+            if prev:
+                spk, typ, how = prev[-1]["speaker"], prev[-1]["speaker_type"], "continuation"
+        elif ev["rule"] == "fragment":
+            host = [r for r in rows if r["kind"] == "indirect" and r["sent_idx"] == ev["sent_idx"]]
+            host += [r for r in indirect if r["sent_idx"] == ev["sent_idx"] and r not in host]
+            if host and host[0].get("speaker", None) is None and host[0]["mention"] is not None:
+                spk, typ, how = _resolve(host[0]["mention"], history, earlier)
+                how = "fragment"
+            elif host:
+                spk, typ, how = host[0]["speaker"], host[0]["speaker_type"], "fragment"
+        kind = "indirect" if ev["rule"] == "indirect" else "direct"
+        row = dict(doc_id=doc_id, sent_idx=ev["sent_idx"], start=ev["start"], end=ev["end"], quote=ev["quote"],
+                   speaker=spk, speaker_type=typ if spk else "unknown", cue=ev["cue"], kind=kind,
+                   extent=ev["extent"], mention=ev["mention"][0] if ev["mention"] else "", resolved_by=how,
+                   via=ev["via"], n_words=len(tokenize(ev["quote"])))
+        rows.append(row)
+        if spk and typ in ("person", "organisation"):
+            history.append((spk, typ, _titles(text, spk) if typ == "person" else set()))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _scan_mentions(text: str):
+    out = []
+    for m in MENTION.finditer(text):
+        if m.group("pron") or m.group("role"):
+            continue
+        men = _mention(m.group(0))
+        if men and men[2] == "named":
+            out.append(men)
+    return out
+
+
+def normalise_speakers(names, types) -> dict:
+    """Map every person/organisation surface form to one voice (see the module docstring)."""
+    def core(name):
+        words = [w.rstrip(".").removesuffix("'s") for w in name.split()]
+        return [w for w in words if w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES]
+
+    people = [n for n, t in zip(names, types) if t == "person" and n]
+    full = Counter(" ".join(core(n)) for n in people if len(core(n)) >= 2)
+    by_surname = {}
+    for name, count in full.most_common():
+        by_surname.setdefault(name.split()[-1].lower(), name)
+    mapping = {}
+    for n, t in zip(names, types):
+        if not n:
+            continue
+        if t == "person":
+            words = core(n) or n.split()
+            mapping[n] = " ".join(words) if len(words) >= 2 else by_surname.get(words[-1].lower(), words[-1])
+        elif t == "organisation":
+            mapping[n] = _org(n)[0] if _org(n)[2] == "named" else n
+        else:
+            mapping[n] = n
+    return mapping
+
+
+def quotes_attributed(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """``quotes.csv``: every direct quote and indirect attribution with its normalised speaker."""
+    parts = [attribute_document(d.doc_id, d.text, sentences[sentences["doc_id"] == d.doc_id])
+             for d in documents[["doc_id", "text"]].itertuples(index=False)]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    mapping = normalise_speakers(out["speaker"].tolist() + out["via"].tolist(),
+                                 out["speaker_type"].tolist() + ["organisation"] * len(out))
+    out["speaker"] = out["speaker"].map(lambda s: mapping.get(s, s))
+    out["via"] = out["via"].map(lambda s: mapping.get(s, s))
+    return out.sort_values(["doc_id", "start", "kind"], kind="stable").reset_index(drop=True)
+
+
+def voices_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
+                     random_state: int = 0) -> pd.DataFrame:
+    """Per outlet: words in direct quotes, distinct voices, and the share of quote sentences.
+
+    ``quoted_word_share`` is words inside direct quotation marks over all words of the outlet's
+    sentences; ``quote_sentence_share`` (with a bootstrap interval over sentences, from
+    :func:`analysis.compare.share_by_group`) is the share of sentences whose attribution holds a
+    direct quote. ``n_voices`` counts distinct named direct-quote speakers; ``n_voices_all`` adds
+    indirect ones (unnamed sources excluded).
+
+    References
+    ----------
+    Efron, B. & Tibshirani, R. (1993). *An Introduction to the Bootstrap*, ch. 13.
+    """
+    from .compare import share_by_group
+
+    outlet = documents.set_index("doc_id")["outlet"]
+    sents = sentences[["doc_id", "sent_idx", "text"]].copy()
+    sents["outlet"] = sents["doc_id"].map(outlet)
+    direct = quotes[quotes["kind"] == "direct"]
+    with_quote = set(zip(direct["doc_id"], direct["sent_idx"]))
+    sents["has_direct_quote"] = [int((d, i) in with_quote) for d, i in zip(sents["doc_id"], sents["sent_idx"])]
+    sents["n_words"] = sents["text"].map(lambda t: len(tokenize(t)))
+    out = share_by_group(sents, "outlet", "has_direct_quote", random_state=random_state).rename(
+        columns={"n_hits": "n_quote_sentences", "share": "quote_sentence_share"})
+    q = quotes.assign(outlet=quotes["doc_id"].map(outlet))
+    named = q[(q["speaker"] != "") & (q["speaker_type"].isin(["person", "organisation"]))]
+    words = sents.groupby("outlet")["n_words"].sum()
+    quoted = q[q["kind"] == "direct"].groupby("outlet")["n_words"].sum()
+    out["n_words"] = out["outlet"].map(words).fillna(0).astype(int)
+    out["n_quoted_words"] = out["outlet"].map(quoted).fillna(0).astype(int)
+    out["quoted_word_share"] = out["n_quoted_words"] / out["n_words"].where(out["n_words"] > 0)
+    out["n_direct_quotes"] = out["outlet"].map(q[q["kind"] == "direct"].groupby("outlet").size()).fillna(0).astype(int)
+    out["n_indirect"] = out["outlet"].map(q[q["kind"] == "indirect"].groupby("outlet").size()).fillna(0).astype(int)
+    out["n_voices"] = out["outlet"].map(named[named["kind"] == "direct"].groupby("outlet")["speaker"].nunique()
+                                        ).fillna(0).astype(int)
+    out["n_voices_all"] = out["outlet"].map(named.groupby("outlet")["speaker"].nunique()).fillna(0).astype(int)
+    return out
+
+
+def speaker_shares(quotes: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet and speaker: direct quotes, indirect attributions, quoted words and their share."""
+    q = quotes.assign(outlet=quotes["doc_id"].map(documents.set_index("doc_id")["outlet"]),
+                      speaker=quotes["speaker"].replace("", "(unattributed)"))
+    q["direct_words"] = q["n_words"].where(q["kind"] == "direct", 0)
+    g = q.groupby(["outlet", "speaker", "speaker_type"], sort=True)
+    out = g.agg(n_direct=("kind", lambda k: int((k == "direct").sum())),
+                n_indirect=("kind", lambda k: int((k == "indirect").sum())),
+                n_quoted_words=("direct_words", "sum")).reset_index()
+    total = out.groupby("outlet")["n_quoted_words"].transform("sum")
+    out["share_of_quoted_words"] = out["n_quoted_words"] / total.where(total > 0)
+    return out.sort_values(["outlet", "n_quoted_words", "n_indirect"], ascending=[True, False, False],
+                           kind="stable").reset_index(drop=True)
+
+
+def speaker_frames(quotes: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame | None:
+    """Speaker x frame: of the sentences attributed to a speaker, how many carry each frame.
+
+    Reads the ``frame_<name>`` 0/1 columns of ``sentences``; None when there are none.
+    """
+    frames = [c for c in sentences.columns if c.startswith("frame_")]
+    if not frames:
+        return None
+    attributed = quotes[quotes["speaker"] != ""][["doc_id", "sent_idx", "speaker", "speaker_type"]].drop_duplicates()
+    merged = attributed.merge(sentences[["doc_id", "sent_idx", *frames]], on=["doc_id", "sent_idx"])
+    long = merged.melt(id_vars=["doc_id", "sent_idx", "speaker", "speaker_type"], value_vars=frames,
+                       var_name="frame", value_name="present")
+    long["frame"] = long["frame"].str.removeprefix("frame_")
+    out = long.groupby(["speaker", "speaker_type", "frame"], sort=True).agg(
+        n_sentences=("present", "size"), n_frame=("present", "sum")).reset_index()
+    out["share"] = out["n_frame"] / out["n_sentences"]
+    return out
+
+
+def stage(run) -> str:
+    """Pipeline stage: ``quotes``, ``voices_by_outlet``, ``speaker_shares`` (+ ``speaker_frames``)."""
+    q = quotes_attributed(run.documents, run.sentences)
+    seed = int(run.params.get("seed", 0) or 0)
+    run.tables["quotes"] = q
+    run.tables["voices_by_outlet"] = voices_by_outlet(q, run.documents, run.sentences, random_state=seed)
+    run.tables["speaker_shares"] = speaker_shares(q, run.documents)
+    sf = speaker_frames(q, run.sentences)
+    note = "speaker x frame table written"
+    if sf is None:
+        note = "no frame_ columns yet, speaker x frame table skipped"
+    else:
+        run.tables["speaker_frames"] = sf
+    n_direct = int((q["kind"] == "direct").sum())
+    voices = q.loc[q["speaker"] != "", "speaker"].nunique()
+    return f"{n_direct} direct quotes, {len(q) - n_direct} indirect attributions, {voices} voices; {note}"

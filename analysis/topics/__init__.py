@@ -1,0 +1,111 @@
+"""Topics per outlet: NMF and LDA on short text units, k chosen by coherence and stability.
+
+The stage fits both models (:mod:`.models`) on sentence windows (:mod:`.units`) for each k in a
+small range, reports NPMI coherence and seed stability for every k (:mod:`.validate`), keeps
+the chosen k per model and writes:
+
+* ``topic_selection.csv``: ``model, k, coherence, coherence_sd, stability, chosen``;
+* ``topic_terms.csv``: ``model, k, topic, rank, term, weight, frex`` (chosen k);
+* ``topic_labels.csv``: ``model, k, topic, label`` (three highest-FREX terms);
+* ``topic_proportions.csv``: ``model, outlet, topic, share, ci_low, ci_high, n_units``;
+* ``topic_passages.csv``: the most representative units of each topic with their text;
+* ``topic_units.csv``: every unit's topic proportions (``model, doc_id, outlet, unit, topic, weight``).
+
+Cost: everything is sparse; the slow part is fitting ``2 models x len(k_range) x n_seeds``
+times (LDA above all, linear in units and k). On the bundled corpus this takes a few seconds;
+on thousands of articles narrow ``topic_k_range`` or lower ``topic_seeds`` (not below 5).
+
+Parameters (``run.params``): ``seed``; ``topic_unit`` (``window``/``paragraph``);
+``topic_window`` (3 sentences); ``topic_k_range`` ([2, 6], inclusive); ``topic_k`` (fix k);
+``topic_seeds`` (5); ``topic_top_n`` (10 terms for coherence, stability and tables);
+``topic_min_df`` (2 units).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+from .models import MODELS, TopicModel, frex, labels, passages, proportions, terms_table, unit_topics
+from .units import make_units, vectorizer
+from .validate import choose_k, npmi, stability, top_indices, topic_coherence
+
+__all__ = ["TopicModel", "frex", "make_units", "npmi", "select", "stability", "stage", "topic_coherence"]
+K_RANGE = (2, 6)
+N_SEEDS = 5
+TOP_N = 10
+
+
+def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: int = TOP_N, min_df: int = 2,
+           seed: int = 0) -> tuple[pd.DataFrame, dict]:
+    """Fit ``model`` for every k and ``n_seeds`` seeds; return the selection table and the seed-``seed`` fits.
+
+    Seeds are ``seed, seed + 1, ...``; coherence is the mean (and SD) over seeds of the
+    model's mean topic NPMI, stability the mean matched Jaccard over pairs of seeds.
+    """
+    vec = vectorizer(model, min_df)
+    X = vec.fit_transform(list(texts)).tocsr()
+    vocab = vec.get_feature_names_out()
+    if X.shape[1] < 2:
+        raise ConfigError(f"topics: only {X.shape[1]} term(s) occur in {min_df}+ units; lower topic_min_df "
+                          "or use a bigger corpus.")
+    n_top = min(top_n, X.shape[1])
+    rows, fits = [], {}
+    for k in range(int(k_range[0]), int(k_range[1]) + 1):
+        cohs, tops = [], []
+        for s in range(n_seeds):
+            tm = TopicModel(model, k, min_df, random_state=seed + s).fit(None, X=X, vocabulary=vocab)
+            idx = top_indices(tm.components_, n_top)
+            cohs.append(np.nanmean(topic_coherence(idx, tm.X_[tm.kept_])))
+            tops.append([set(i) for i in idx])
+            if s == 0:
+                fits[k] = tm
+        rows.append((model, k, float(np.mean(cohs)), float(np.std(cohs)), stability(tops)))
+    table = pd.DataFrame(rows, columns=["model", "k", "coherence", "coherence_sd", "stability"])
+    return table, fits
+
+
+def _k_range(params: dict) -> tuple[int, int]:
+    kr = params.get("topic_k_range", K_RANGE)
+    try:
+        lo, hi = (int(v) for v in kr)
+    except (TypeError, ValueError):
+        raise ConfigError(f"topic_k_range={kr!r}: give two whole numbers [low, high], e.g. [2, 6].") from None
+    if not 2 <= lo <= hi:
+        raise ConfigError(f"topic_k_range={kr!r}: need 2 <= low <= high.")
+    return lo, hi
+
+
+def stage(run) -> str:
+    """Fit, validate and describe the topic models; add the ``topic_*`` tables to ``run``."""
+    p = run.params
+    seed, top_n = int(p.get("seed", 0)), int(p.get("topic_top_n", TOP_N))
+    n_seeds = int(p.get("topic_seeds", N_SEEDS))
+    if n_seeds < 5:
+        raise ConfigError(f"topic_seeds={n_seeds}: stability needs at least 5 seeds.")
+    units = make_units(run.sentences, p.get("topic_unit", "window"), int(p.get("topic_window", 3)))
+    lo, hi = _k_range(p)
+    hi = min(hi, max(lo, len(units) - 1))
+    fixed = int(p["topic_k"]) if p.get("topic_k") else None
+    if fixed is not None and not lo <= fixed <= hi:
+        raise ConfigError(f"topic_k={fixed}: outside topic_k_range {lo}..{hi}; widen the range or change k.")
+    outlets = run.documents[["doc_id", "outlet"]]
+    out = {name: [] for name in ("selection", "terms", "labels", "proportions", "passages", "units")}
+    summary = []
+    for model in MODELS:
+        sel, fits = select(units["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)), seed)
+        k = fixed or choose_k(sel)
+        sel["chosen"] = sel["k"] == k
+        tm = fits[k]
+        lab = labels(tm)
+        long = unit_topics(tm, units, outlets)
+        out["selection"].append(sel)
+        out["terms"].append(terms_table(tm, top_n))
+        out["labels"].append(pd.DataFrame({"model": model, "k": k, "topic": list(lab), "label": list(lab.values())}))
+        out["proportions"].append(proportions(long, seed))
+        out["passages"].append(passages(long, units, lab, int(p.get("topic_passages", 3))))
+        out["units"].append(long)
+        summary.append(f"{model} k={k}")
+    for name, frames in out.items():
+        run.tables[f"topic_{name}"] = pd.concat(frames, ignore_index=True)
+    return f"{len(units)} units; " + ", ".join(summary)

@@ -1,0 +1,144 @@
+"""Topic models (NMF on TF-IDF, LDA on counts), their labels, shares and passages.
+
+* NMF (Frobenius loss) is fitted on the TF-IDF unit-term matrix with a random
+  initialisation drawn from ``random_state``; LDA (batch variational Bayes) on raw counts.
+  The same ``random_state`` and input give the same topics.
+* A unit's topic proportions ``theta`` are its row of the unit-topic matrix scaled to sum to
+  one (NMF's weights, LDA's posterior topic mixture). Units with no counted term are left out.
+* Topics are labelled by FREX (Bischof & Airoldi 2012; ``stm::labelTopics``): per term, the
+  weighted harmonic mean of its frequency rank within the topic (ECDF of the topic's
+  normalised term weights) and its exclusivity rank (ECDF of the term's weight in this topic
+  over its weight in all topics), with weight ``FREX_WEIGHT`` = 0.5 on exclusivity (stm's
+  default). The label is the three highest-FREX terms; the table also keeps the top terms by
+  weight.
+* An outlet's topic share is the mean of its units' proportions, with a 95% percentile
+  bootstrap interval over its units (:func:`analysis.compare.by_group`) and the number of
+  units; shares are of text units, not of articles, and every unit counts the same.
+
+References
+----------
+Lee, D. D. & Seung, H. S. (1999). Learning the parts of objects by non-negative matrix
+factorization. *Nature*, 401, 788-791.
+Blei, D. M., Ng, A. Y. & Jordan, M. I. (2003). Latent Dirichlet allocation. *JMLR*, 3, 993-1022.
+Bischof, J. & Airoldi, E. M. (2012). Summarizing topical content with word frequency and
+exclusivity. *ICML*, 201-208.
+Roberts, M. E., Stewart, B. M. & Tingley, D. (2019). stm: An R package for structural topic
+models. *Journal of Statistical Software*, 91(2).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+
+from ..compare import by_group
+from ..errors import invalid_option
+from .units import vectorizer
+
+MODELS = ("nmf", "lda")
+FREX_WEIGHT = 0.5
+
+
+class TopicModel:
+    """A topic model over text units, scikit-learn style: parameters in ``__init__``, learn in ``fit``.
+
+    Attributes after ``fit``: ``vocabulary_`` (terms), ``X_`` (sparse unit-term matrix),
+    ``components_`` (topic x term weights), ``theta_`` (unit x topic proportions, rows sum to 1),
+    ``kept_`` (boolean mask of the units that had a counted term).
+    """
+
+    def __init__(self, model: str = "nmf", k: int = 3, min_df: int = 2, random_state: int = 0,
+                 max_iter: int = 500):
+        if model not in MODELS:
+            raise invalid_option("topic model", model, MODELS)
+        self.model, self.k, self.min_df = model, int(k), int(min_df)
+        self.random_state, self.max_iter = int(random_state), int(max_iter)
+
+    def fit(self, texts, X=None, vocabulary=None):
+        """Fit on ``texts`` (or on a given matrix ``X`` with its ``vocabulary``, to reuse it across seeds)."""
+        if X is None:
+            vec = vectorizer(self.model, self.min_df)
+            X = vec.fit_transform(list(texts))
+            vocabulary = vec.get_feature_names_out()
+        X = X.tocsr()
+        self.kept_ = np.asarray(X.getnnz(axis=1) > 0)
+        self.X_, self.vocabulary_ = X, np.asarray(vocabulary)
+        Xk = X[self.kept_]
+        if self.model == "nmf":
+            est = NMF(n_components=self.k, init="random", random_state=self.random_state,
+                      max_iter=self.max_iter, tol=1e-5)
+        else:
+            est = LatentDirichletAllocation(n_components=self.k, learning_method="batch",
+                                            random_state=self.random_state, max_iter=min(self.max_iter, 100))
+        W = est.fit_transform(Xk)
+        self.components_ = est.components_
+        sums = W.sum(axis=1, keepdims=True)
+        self.theta_ = np.divide(W, sums, out=np.full_like(W, 1.0 / self.k), where=sums > 0)
+        return self
+
+
+def frex(components: np.ndarray, weight: float = FREX_WEIGHT) -> np.ndarray:
+    """FREX score of every (topic, term): harmonic mean of exclusivity and frequency ECDF ranks.
+
+    References
+    ----------
+    Bischof, J. & Airoldi, E. M. (2012). *ICML*, 201-208.
+    """
+    comp = np.asarray(components, dtype=float)
+    beta = comp / np.where(comp.sum(axis=1, keepdims=True) > 0, comp.sum(axis=1, keepdims=True), 1)
+    col = beta.sum(axis=0, keepdims=True)
+    excl = np.divide(beta, col, out=np.zeros_like(beta), where=col > 0)
+    n = beta.shape[1]
+    fr = rankdata(beta, axis=1) / n
+    ex = rankdata(excl, axis=1) / n
+    return 1.0 / (weight / ex + (1 - weight) / fr)
+
+
+def terms_table(tm: TopicModel, n_terms: int = 10) -> pd.DataFrame:
+    """``model, k, topic, rank, term, weight, frex`` for each topic's ``n_terms`` heaviest terms."""
+    fx = frex(tm.components_)
+    rows = []
+    for t, row in enumerate(tm.components_):
+        for r, j in enumerate(np.argsort(-row, kind="mergesort")[:n_terms], 1):
+            rows.append((tm.model, tm.k, t + 1, r, tm.vocabulary_[j], float(row[j]), float(fx[t, j])))
+    return pd.DataFrame(rows, columns=["model", "k", "topic", "rank", "term", "weight", "frex"])
+
+
+def labels(tm: TopicModel, n: int = 3) -> dict:
+    """Topic number -> label of its ``n`` highest-FREX terms (ties broken by weight)."""
+    fx = frex(tm.components_)
+    out = {}
+    for t in range(tm.k):
+        order = np.lexsort((-tm.components_[t], -fx[t]))[:n]
+        out[t + 1] = f"{t + 1}: " + ", ".join(tm.vocabulary_[order])
+    return out
+
+
+def unit_topics(tm: TopicModel, units: pd.DataFrame, outlets: pd.DataFrame) -> pd.DataFrame:
+    """Long table ``model, doc_id, outlet, unit, topic, weight`` of the kept units' proportions."""
+    kept = units.loc[tm.kept_, ["doc_id", "unit"]].reset_index(drop=True)
+    theta = pd.DataFrame(tm.theta_, columns=range(1, tm.k + 1))
+    long = pd.concat([kept, theta], axis=1).melt(["doc_id", "unit"], var_name="topic", value_name="weight")
+    long = long.merge(outlets, on="doc_id", how="left")
+    long.insert(0, "model", tm.model)
+    return long[["model", "doc_id", "outlet", "unit", "topic", "weight"]].sort_values(
+        ["doc_id", "unit", "topic"], kind="mergesort").reset_index(drop=True)
+
+
+def proportions(long: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """``model, outlet, topic, share, ci_low, ci_high, n_units``: mean unit proportion per outlet."""
+    out = by_group(long, ["model", "outlet", "topic"], "weight", random_state=seed)
+    return out.rename(columns={"mean": "share", "n": "n_units"})
+
+
+def passages(long: pd.DataFrame, units: pd.DataFrame, topic_labels: dict, n: int = 3) -> pd.DataFrame:
+    """The ``n`` units with the highest proportion of each topic, with their text."""
+    top = (long.sort_values(["topic", "weight", "doc_id", "unit"], ascending=[True, False, True, True],
+                            kind="mergesort").groupby("topic", sort=True).head(n).copy())
+    top["rank"] = top.groupby("topic").cumcount() + 1
+    top["label"] = top["topic"].map(topic_labels)
+    top = top.merge(units[["doc_id", "unit", "first_sent", "last_sent", "text"]], on=["doc_id", "unit"])
+    cols = ["model", "topic", "label", "rank", "doc_id", "outlet", "unit", "first_sent", "last_sent", "weight",
+            "text"]
+    return top[cols].sort_values(["topic", "rank"]).reset_index(drop=True)

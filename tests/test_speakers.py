@@ -1,0 +1,126 @@
+import pandas as pd
+import pytest
+
+from analysis.segment import split_sentences
+from analysis.speakers import normalise_speakers, quotes_attributed, speaker_shares, voices_by_outlet
+
+
+def docs_and_sentences(texts, outlets=None):
+    """Documents and sentences tables for texts whose paragraphs are separated by blank lines."""
+    ids = [f"d{i}" for i in range(len(texts))]
+    docs = pd.DataFrame({"doc_id": ids, "outlet": outlets or ids, "text": texts})
+    rows = []
+    for doc_id, text in zip(ids, texts):
+        start, k = 0, 0
+        for para in text.split("\n\n"):
+            for a, b in split_sentences(para):
+                rows.append((doc_id, k, start + a, start + b, para[a:b], "paragraph"))
+                k += 1
+            start += len(para) + 2
+    sents = pd.DataFrame(rows, columns=["doc_id", "sent_idx", "start", "end", "text", "para_role"])
+    return docs, sents
+
+
+def attribute(*texts):
+    docs, sents = docs_and_sentences(list(texts))
+    return quotes_attributed(docs, sents)
+
+
+def test_split_quote_is_joined_to_one_speaker():
+    q = attribute('Rajnath Singh met the press.\n\n"Both sides condemned terrorism in all forms," he said, '
+                  '"and agreed to work together on it."')
+    direct = q[q["kind"] == "direct"]
+    assert list(direct["quote"]) == ["Both sides condemned terrorism in all forms,", "and agreed to work together on it."]
+    assert list(direct["speaker"]) == ["Rajnath Singh", "Rajnath Singh"]
+    assert list(direct["cue"]) == ["said", "said"]
+    assert list(direct["resolved_by"]) == ["pronoun", "pronoun"]
+    assert (q["kind"] == "indirect").sum() == 0
+
+
+def test_it_stated_resolves_to_the_ministry_not_the_last_person():
+    text = ('Defence Minister Rajnath Singh met Gen Nakatani.\n\nThe Ministry of Defence underlined that "India and '
+            'Japan share a long-term friendship."\n\nThe ministry also highlighted the growing convergence on '
+            'strategic issues. "Defence exchanges have gained strength," it stated.')
+    q = attribute(text)
+    rows = q[["kind", "speaker", "speaker_type", "cue", "resolved_by"]].values.tolist()
+    assert rows == [
+        ["direct", "Ministry of Defence", "organisation", "underlined", "named"],
+        ["indirect", "Ministry of Defence", "organisation", "highlighted", "definite"],
+        ["direct", "Ministry of Defence", "organisation", "stated", "pronoun"],
+    ]
+    first = q.iloc[0]
+    assert text[first["start"]:first["end"]] == '"India and Japan share a long-term friendship."'
+
+
+def test_organisation_after_quote_and_he_after_person():
+    q = attribute('"Defence and security are important pillars of the ties," the Defence Ministry stated.\n\n'
+                  'Singh spoke next. "It was a delight to meet you in Delhi," he posted.')
+    assert list(q["speaker"]) == ["Ministry of Defence", "Singh"]
+    assert list(q["cue"]) == ["stated", "posted"]
+
+
+def test_cue_before_quote_without_space_and_relay_agency():
+    q = attribute("Rajnath Singh in his opening remark said,“I recall our meeting at Vientiane in November,” "
+                  "ANI reported. At the meeting, the Defence Minister added,“I take this opportunity to thank you.”")
+    assert list(q["kind"]) == ["direct", "direct"]
+    assert list(q["speaker"]) == ["Rajnath Singh", "Rajnath Singh"]
+    assert list(q["via"]) == ["ANI", ""]
+    assert list(q["resolved_by"]) == ["named", "role"]
+
+
+def test_indirect_attribution_patterns():
+    text = ("According to the Indian Army, troops fired small arms in several areas.\n\n"
+            "Both sides discussed regional security, Ministry of Defence said.\n\n"
+            'Singh said Nakatani offered "full support" to India.\n\n'
+            "It is learnt that the two sides reviewed the situation at sea.")
+    q = attribute(text)
+    ind = q[q["kind"] == "indirect"]
+    assert list(ind["speaker"]) == ["Indian Army", "Ministry of Defence", "Singh", "unnamed source"]
+    assert list(ind["cue"]) == ["according to", "said", "said", "learnt"]
+    assert list(ind["quote"]) == ["troops fired small arms in several areas", "Both sides discussed regional security",
+                                  'Nakatani offered "full support" to India',
+                                  "the two sides reviewed the situation at sea"]
+    frag = q[q["kind"] == "direct"].iloc[0]
+    assert (frag["quote"], frag["speaker"], frag["resolved_by"], frag["extent"]) == (
+        "full support", "Singh", "fragment", "partial")
+
+
+def test_continuation_quote_takes_previous_speaker():
+    q = attribute('In his remarks, Singh said, "We thank Japan for its support".\n\n'
+                  '"Both sides condemned terrorism in all its forms and agreed to act."')
+    assert list(q["speaker"]) == ["Singh", "Singh"]
+    assert list(q["resolved_by"]) == ["named", "continuation"]
+
+
+def test_unattributed_fragment_has_no_speaker():
+    q = attribute('The two ministers also exchanged "views and ideas" on security.')
+    assert list(q["speaker"]) == [""] and list(q["speaker_type"]) == ["unknown"]
+
+
+def test_speaker_names_are_normalised_across_the_corpus():
+    names = ["Rajnath Singh", "Singh", "Defence Minister Singh", "Gen Nakatani", "General Nakatani", "Nakatani San",
+             "Defence Ministry", "news agency ANI"]
+    types = ["person"] * 6 + ["organisation"] * 2
+    m = normalise_speakers(names, types)
+    assert {m[n] for n in names[:3]} == {"Rajnath Singh"}
+    assert {m[n] for n in names[3:6]} == {"Nakatani"}
+    assert (m["Defence Ministry"], m["news agency ANI"]) == ("Ministry of Defence", "ANI")
+
+
+def test_bare_surname_joins_most_frequent_full_name():
+    m = normalise_speakers(["Rajnath Singh", "Rajnath Singh", "Manmohan Singh", "Singh"], ["person"] * 4)
+    assert m["Singh"] == "Rajnath Singh" and m["Manmohan Singh"] == "Manmohan Singh"
+
+
+def test_outlet_tables_count_words_and_voices():
+    docs, sents = docs_and_sentences(['Singh said, "We thank Japan." The sky was blue.',
+                                      'According to the Indian Army, troops fired.'], outlets=["A", "B"])
+    q = quotes_attributed(docs, sents)
+    v = voices_by_outlet(q, docs, sents).set_index("outlet")
+    assert v.loc["A", "n_words"] == 9 and v.loc["A", "n_quoted_words"] == 3
+    assert v.loc["A", "quoted_word_share"] == pytest.approx(3 / 9)
+    assert v.loc["A", "quote_sentence_share"] == pytest.approx(0.5)
+    assert (v.loc["A", "n_voices"], v.loc["B", "n_voices"], v.loc["B", "n_voices_all"]) == (1, 0, 1)
+    s = speaker_shares(q, docs)
+    assert s[["outlet", "speaker", "n_direct", "n_indirect", "n_quoted_words"]].values.tolist() == [
+        ["A", "Singh", 1, 0, 3], ["B", "Indian Army", 0, 1, 0]]

@@ -1,0 +1,111 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from analysis import topics as T
+from analysis.errors import ConfigError
+from analysis.paths import BUNDLED_CORPUS
+from analysis.pipeline import Run, _clean, _read, _segment
+from analysis.topics.validate import choose_k, match_topics
+
+
+def test_npmi_hand_computed():
+    # units: {a,b}, {a,b}, {a}, {c}: P(a)=3/4, P(b)=1/2, P(a,b)=1/2 -> log(4/3)/log(2)
+    X = sparse.csr_matrix(np.array([[1, 1, 0], [2, 1, 0], [1, 0, 0], [0, 0, 3]]))
+    ab = math.log(4 / 3) / math.log(2)
+    assert T.npmi(3 / 4, 1 / 2, 1 / 2) == pytest.approx(0.4150375)
+    assert T.npmi(0.5, 0.5, 0.0) == -1.0 and T.npmi(1.0, 1.0, 1.0) == 1.0
+    coh = T.topic_coherence([[0, 1], [0, 1, 2]], X)
+    assert coh[0] == pytest.approx(ab)
+    assert coh[1] == pytest.approx((ab - 1 - 1) / 3)   # a-c and b-c never co-occur
+
+
+def test_frex_hand_computed():
+    # beta_1 = [.5, .25, .25]; exclusivity_1 = [1, .5, .25]; ECDF ranks fr=[1, .5, .5], ex=[1, 2/3, 1/3]
+    fx = T.frex(np.array([[2.0, 1.0, 1.0], [0.0, 1.0, 3.0]]), weight=0.5)
+    assert fx[0] == pytest.approx([1.0, 1 / (0.75 + 1), 1 / (1.5 + 1)])
+
+
+def test_stability_uses_hungarian_matching():
+    a = [{"x", "y"}, {"p", "q"}]
+    assert T.stability([a, a[::-1], a, a, a]) == 1.0                 # same topics in another order
+    pairs, jac = match_topics(a, [{"p", "z"}, {"x", "y"}])
+    assert pairs.tolist() == [[0, 1], [1, 0]] and jac.tolist() == pytest.approx([1.0, 1 / 3])
+    assert T.stability([[{"a"}], [{"b"}]]) == 0.0
+
+
+def test_choose_k_prefers_stable_among_equally_coherent():
+    sel = pd.DataFrame({"k": [2, 3, 4, 5], "coherence": [0.2, 0.49, 0.50, 0.7],
+                        "coherence_sd": [0.01, 0.01, 0.02, 0.01], "stability": [0.9, 1.0, 0.7, 0.3]})
+    assert choose_k(sel) == 3          # k=5 unstable; 3 within one SD of 4's coherence and more stable
+    assert choose_k(sel.assign(stability=0.1)) == 5
+
+
+def test_make_units_windows_and_paragraphs():
+    sents = pd.DataFrame({"doc_id": ["a"] * 7 + ["b"], "sent_idx": list(range(7)) + [0],
+                          "para_idx": [0, 0, 1, 1, 1, 2, 2, 0], "text": list("ABCDEFG") + ["H"]})
+    w = T.make_units(sents, "window", 3)
+    assert w["text"].tolist() == ["A B C", "D E F", "G", "H"]
+    assert w[["first_sent", "last_sent"]].values.tolist() == [[0, 2], [3, 5], [6, 6], [0, 0]]
+    assert T.make_units(sents, "paragraph")["text"].tolist() == ["A B", "C D E", "F G", "H"]
+    with pytest.raises(ConfigError, match="topic_unit"):
+        T.make_units(sents, "article")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    run = Run(BUNDLED_CORPUS, BUNDLED_CORPUS.parent / "unused", {"seed": 11})
+    for step in (_read, _clean, _segment):
+        step(run)
+    return run
+
+
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_same_input_same_topics(bundled, model):
+    texts = T.make_units(bundled.sentences)["text"]
+    a = T.TopicModel(model, k=3, random_state=5).fit(texts)
+    b = T.TopicModel(model, k=3, random_state=5).fit(texts)
+    np.testing.assert_array_equal(a.components_, b.components_)
+    np.testing.assert_array_equal(a.theta_, b.theta_)
+    assert np.allclose(a.theta_.sum(axis=1), 1.0)
+    c = T.TopicModel(model, k=3, random_state=6).fit(texts)
+    assert not np.array_equal(a.components_, c.components_)
+
+
+def test_vectoriser_counts_the_suite_tokens(bundled):
+    tm = T.TopicModel("lda", k=2).fit(["India-Japan ties and Japan's role", "India-Japan ties grow", "the of and"])
+    assert "india-japan" in tm.vocabulary_ and "japan" not in tm.vocabulary_   # possessive joins 'japan' (1 unit)
+    assert tm.kept_.tolist() == [True, True, False]                          # stopword-only unit left out
+
+
+def test_stage_tables_and_determinism(bundled):
+    runs = []
+    for _ in range(2):
+        run = Run(bundled.corpus, bundled.out, {"seed": 11, "topic_k_range": [2, 4]}, documents=bundled.documents,
+                  sentences=bundled.sentences)
+        T.stage(run)
+        runs.append(run)
+    t = runs[0].tables
+    for name in ("selection", "terms", "labels", "proportions", "passages", "units"):
+        pd.testing.assert_frame_equal(t[f"topic_{name}"], runs[1].tables[f"topic_{name}"])
+    assert list(t["topic_terms"].columns[:6]) == ["model", "k", "topic", "rank", "term", "weight"]
+    assert list(t["topic_proportions"].columns) == ["model", "outlet", "topic", "share", "ci_low", "ci_high",
+                                                    "n_units"]
+    sel = t["topic_selection"]
+    assert sel.groupby("model")["chosen"].sum().tolist() == [1, 1]
+    assert sel["coherence"].between(-1, 1).all() and sel["stability"].between(0, 1).all()
+    shares = t["topic_proportions"].groupby(["model", "outlet"])["share"].sum()
+    assert np.allclose(shares, 1.0)
+    p = t["topic_proportions"]
+    assert ((p["ci_low"] <= p["share"] + 1e-12) & (p["share"] <= p["ci_high"] + 1e-12)).all()
+
+
+def test_stage_rejects_bad_options(bundled):
+    for params, msg in [({"topic_k_range": [1, 3]}, "topic_k_range"), ({"topic_seeds": 3}, "topic_seeds"),
+                        ({"topic_k": 9}, "topic_k")]:
+        run = Run(bundled.corpus, bundled.out, params, documents=bundled.documents, sentences=bundled.sentences)
+        with pytest.raises(ConfigError, match=msg):
+            T.stage(run)
