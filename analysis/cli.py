@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import SuiteError
 from .paths import BUNDLED_CORPUS
+from .pipeline import OPTIONAL_STAGES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,7 +26,19 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--frames", type=Path, default=None, help="frame dictionary (TOML) to use instead of the default")
         s.add_argument("--encoding", default="utf-8", help="encoding of the text files (default: utf-8)")
         s.add_argument("--max-file-mb", type=float, default=5.0, help="largest text file accepted (default: 5)")
+        s.add_argument("--hand-coding", type=Path, default=None,
+                       help="hand-coded sentences (CSV: doc_id, sent_idx, one 0/1 column per frame) to validate the "
+                            "frame dictionary against; see data/validation/README.md")
+        s.add_argument("--targets", type=Path, default=None,
+                       help="targets for targeted tone, one per line as 'Name: term, term*' (default: China, "
+                            "Pakistan, Japan, terrorism)")
+        s.add_argument("--topic-k", type=int, default=None,
+                       help="fix the number of topics instead of choosing it by coherence and stability")
         s.add_argument("--seed", type=int, default=20250505, help="random seed for bootstrap and topic models")
+        if name == "features":
+            s.add_argument("--skip", default="", metavar="STAGE[,STAGE]",
+                           help=f"leave out optional stages (any of: {', '.join(OPTIONAL_STAGES)}); "
+                                "each skipped stage is reported, never dropped silently")
     return p
 
 
@@ -39,6 +52,18 @@ def main(argv=None) -> int:
 
     params = {"encoding": args.encoding, "max_file_mb": args.max_file_mb, "seed": args.seed,
               "frames": str(args.frames) if args.frames else None}
+    for key in ("hand_coding", "targets", "topic_k"):
+        value = getattr(args, key)
+        if value is not None:
+            params[key] = str(value) if isinstance(value, Path) else value
+    skip = [s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()]
+    unknown = sorted(set(skip) - set(OPTIONAL_STAGES))
+    if unknown:
+        print(f"error: --skip {','.join(unknown)}: not an optional stage; choose from {', '.join(OPTIONAL_STAGES)}.",
+              file=sys.stderr)
+        return 2
+    if skip:
+        params["skip"] = skip
 
     def show_warning(message, category, filename, lineno, file=None, line=None):
         print(f"warning: {message}", file=sys.stderr, flush=True)

@@ -83,7 +83,12 @@ STAGES = [
     ("speakers", "attributing quotes to speakers", "analysis.speakers:stage"),
     ("reuse", "finding passages shared between articles", "analysis.reuse:stage"),
     ("claims", "grouping sentences into claims", "analysis.claims:stage"),
+    ("events", "comparing outlets within each event", "analysis.events:stage"),
 ]
+
+
+# Stages that ``features --skip`` may leave out (nothing later needs their tables).
+OPTIONAL_STAGES = ("readability", "diversity", "topics", "frame_validation", "reuse", "claims", "events")
 
 
 def corpus_fingerprint(corpus: Path) -> dict:
@@ -108,6 +113,10 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
         if isinstance(func, str):
             mod, attr = func.split(":")
             func = getattr(importlib.import_module(mod), attr)
+        if name in run.params.get("skip", ()):
+            if progress:
+                progress(i, total, f"{what}: skipped (--skip {name})")
+            continue
         if progress:
             progress(i, total, f"{what} ...")
         t0 = time.perf_counter()
@@ -128,12 +137,18 @@ def documents_table(run: Run) -> pd.DataFrame:
     return docs[first + rest + ["text"]]
 
 
+# Summary tables also written as LaTeX (booktabs) for papers; the long tables stay CSV only.
+LATEX_TABLES = {"frame_salience", "frame_prominence", "frame_validation", "sentiment_outlet", "topic_selection",
+                "topic_labels", "voices_by_outlet", "reuse_documents", "event_summary"}
+
+
 def write_tables(run: Run, dest: Path) -> list[Path]:
     """Write every table of the run to ``dest`` with provenance sidecars."""
     params = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
     params.setdefault("corpus", str(run.corpus))
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
-    paths = [export.save_table(df, name, dest, params=params) for name, df in tables.items()]
+    paths = [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES)
+             for name, df in tables.items()]
     export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=params),
                                                       indent=2, sort_keys=True) + "\n")
     return paths
@@ -143,7 +158,7 @@ def notebooks() -> list[Path]:
     return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]*.ipynb"))
 
 
-def execute_notebooks(corpus: Path, stage_dir: Path, progress=None) -> None:
+def execute_notebooks(corpus: Path, stage_dir: Path, progress=None, final_out: Path | None = None) -> None:
     """Execute every notebook with papermill into ``stage_dir/notebooks``."""
     import papermill as pm
 
@@ -160,6 +175,64 @@ def execute_notebooks(corpus: Path, stage_dir: Path, progress=None) -> None:
             raise NotebookError(f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
                                 f"{exc.evalue.splitlines()[0] if exc.evalue else ''}; earlier outputs are untouched, "
                                 f"the failed copy is {out_nb}") from None
+        _settle_notebook(out_nb, stage_dir, final_out or stage_dir)
+
+
+def _settle_notebook(path: Path, stage_dir: Path, out: Path) -> None:
+    """Make an executed notebook reproducible and point it at the final output folder.
+
+    papermill records wall-clock times per cell and for the run, and the injected ``out_dir`` is
+    the staging folder; both are replaced so that the same input gives the same notebook bytes
+    and re-running the executed copy writes where the report now lives.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in ("duration", "start_time", "end_time"):
+        meta.pop(key, None)
+    meta.pop("input_path", None)
+    meta["output_path"] = str(out / "notebooks" / path.name)
+    meta.get("parameters", {})["out_dir"] = str(out)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.get("papermill", {}).update(duration=None, start_time=None, end_time=None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill draws a random id
+            cell.source = cell.source.replace(repr(str(stage_dir)), repr(str(out))).replace(
+                f'"{stage_dir}"', f'"{out}"')
+    export.atomic_write(path, nbformat.writes(nb) + "\n")
+
+
+def render_html(stage_dir: Path, progress=None) -> Path:
+    """Render every executed notebook to HTML in ``stage_dir/html`` with an ``index.html``."""
+    from html import escape
+
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    html_dir = stage_dir / "html"
+    items = []
+    for nb_path in sorted((stage_dir / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
+        export.atomic_write(html_dir / f"{nb_path.stem}.html", body)
+        first = next((c.source for c in nb.cells if c.cell_type == "markdown"), nb_path.stem)
+        title = first.splitlines()[0].lstrip("# ").strip() if first else nb_path.stem
+        items.append(f'<li><a href="{escape(nb_path.stem)}.html">{escape(title)}</a></li>')
+    info = export.provenance()
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>framing-suite report</title>"
+            "</head>\n<body>\n<h1>framing-suite report</h1>\n"
+            f"<p>Corpus manifest SHA-256 <code>{escape(str(info.get('manifest_sha256', '')))}</code>; "
+            f"framing-suite {escape(str(info.get('version', '')))}; "
+            f"commit <code>{escape(str(info.get('git_commit') or 'none'))}</code>. "
+            "Tables are in <code>../tables/</code> (each with a JSON sidecar), figures in <code>../figures/</code>.</p>\n"
+            "<ol>\n" + "\n".join(items) + "\n</ol>\n</body></html>\n")
+    export.atomic_write(html_dir / "index.html", page)
+    if progress:
+        progress(len(items), len(items), f"rendered {len(items)} notebooks to {html_dir.name}/ with index.html")
+    return html_dir
 
 
 class NotebookError(RuntimeError):
@@ -189,7 +262,8 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
         run = build(corpus, out, params, progress=progress)
         write_tables(run, stage_dir / "tables")
         if with_notebooks:
-            execute_notebooks(corpus, stage_dir, progress=progress)
+            execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)
+            render_html(stage_dir, progress=progress)
     except BaseException:
         if not (with_notebooks and sys.exc_info()[0] is NotebookError):
             shutil.rmtree(stage_dir, ignore_errors=True)
