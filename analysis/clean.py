@@ -355,7 +355,7 @@ def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None):
             docs[col] = meta[col]
     headlines = {d: t for d, _, role, _, _, t in para_rows if role == "headline"}
     no_title = docs["title"].eq("")
-    docs.loc[no_title, "title"] = docs.loc[no_title, "doc_id"].map(headlines).fillna("")
+    docs.loc[no_title, "title"] = [headlines.get(d, "") for d in docs.loc[no_title, "doc_id"]]
     docs["text"] = texts
     paragraphs = pd.DataFrame(para_rows, columns=["doc_id", "para_idx", "role", "start", "end", "text"])
     audit = pd.DataFrame(audit_rows, columns=["doc_id", "line_no", "text", "kept", "reason", "para_idx", "role"])

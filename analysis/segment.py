@@ -26,7 +26,8 @@ import pandas as pd
 from .tokens import tokenize
 
 ELLIPSIS_BREAK = re.compile(r"(?:\.\.\.|…)\s+(?=[\"“‘']?[A-Z])")
-OPENING_QUOTE_AT_END = re.compile(r"(?<=[.!?…])\s+[\"'“‘]$")
+OPENING_QUOTE_AT_END = re.compile(r"(?<=[.!?…\"'”’)\]])\s+[\"'“‘(\[]+$")
+CLOSING_AT_START = re.compile(r"[”’)\]]+|\"(?=\S)")
 SENTENCE_COLUMNS = ["doc_id", "para_idx", "sent_idx", "position", "para_role", "start", "end", "text"]
 
 
@@ -59,14 +60,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _move_opening_quotes(text, spans):
-    """A quote mark after a sentence's end and a space opens the next sentence (``region. "Defence``)."""
+    """Quote marks and brackets go with the sentence they belong to.
+
+    A quote or bracket after a sentence's end and a space opens the next sentence (``region.
+    "Defence``, ``agree.” “So``); a closing quote glued to the next word when the space is
+    missing closes the sentence before (``respond.”The``; a straight ``"`` only when the sentence
+    before has an odd number of them).
+    """
     out = list(spans)
     for i in range(len(out) - 1):
         a, b = out[i]
         m = OPENING_QUOTE_AT_END.search(text, a, b)
         if m:
+            marks = m.group(0).lstrip()
             out[i] = (a, m.start())
-            out[i + 1] = (m.end() - 1, out[i + 1][1])
+            out[i + 1] = (m.end() - len(marks), out[i + 1][1])
+            continue
+        c, d = out[i + 1]
+        m = CLOSING_AT_START.match(text, c, d)
+        if m and c == b and (m.group(0) != '"' or text.count('"', a, b) % 2 == 1) and m.end() < d:
+            out[i] = (a, m.end())
+            out[i + 1] = (m.end(), d)
     return out
 
 

@@ -19,6 +19,9 @@ Parameters (``run.params``): ``seed``; ``topic_unit`` (``window``/``paragraph``)
 ``topic_window`` (3 sentences); ``topic_k_range`` ([2, 6], inclusive); ``topic_k`` (fix k);
 ``topic_seeds`` (5); ``topic_top_n`` (10 terms for coherence, stability and tables);
 ``topic_min_df`` (2 units).
+
+A corpus too small for topic models (fewer than :data:`MIN_UNITS` units, or too few terms shared
+by two units) gets no topic tables, and the stage says so in the run's progress.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ __all__ = ["TopicModel", "frex", "make_units", "npmi", "select", "stability", "s
 K_RANGE = (2, 6)
 N_SEEDS = 5
 TOP_N = 10
+MIN_UNITS = 8  # below this, coherence and stability over k = 2..6 mean nothing
 
 
 def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: int = TOP_N, min_df: int = 2,
@@ -92,8 +96,14 @@ def stage(run) -> str:
     outlets = run.documents[["doc_id", "outlet"]]
     out = {name: [] for name in ("selection", "terms", "labels", "proportions", "passages", "units")}
     summary = []
+    if len(units) < MIN_UNITS:
+        return (f"skipped: {len(units)} text units, topic models need at least {MIN_UNITS}; no topic tables "
+                "(add articles, or set topic_window to 1)")
     for model in MODELS:
-        sel, fits = select(units["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)), seed)
+        try:
+            sel, fits = select(units["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)), seed)
+        except (ConfigError, ValueError) as exc:  # sklearn: "After pruning, no terms remain"
+            return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
         k = fixed or choose_k(sel)
         sel["chosen"] = sel["k"] == k
         tm = fits[k]
