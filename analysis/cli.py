@@ -51,11 +51,11 @@ def main(argv=None) -> int:
     from .pipeline import NotebookError, run_pipeline
 
     params = {"encoding": args.encoding, "max_file_mb": args.max_file_mb, "seed": args.seed,
-              "frames": str(args.frames) if args.frames else None}
+              "frames": str(args.frames.resolve()) if args.frames else None}
     for key in ("hand_coding", "targets", "topic_k"):
         value = getattr(args, key)
         if value is not None:
-            params[key] = str(value) if isinstance(value, Path) else value
+            params[key] = str(value.resolve()) if isinstance(value, Path) else value
     skip = [s.strip() for s in getattr(args, "skip", "").split(",") if s.strip()]
     unknown = sorted(set(skip) - set(OPTIONAL_STAGES))
     if unknown:

@@ -1,4 +1,4 @@
-"""Frame figures: salience heatmap, prominence grid, co-occurrence matrix, frame tone.
+"""Frame figures: salience heatmap and intervals, prominence grid, co-occurrence matrix, frame tone, validation.
 
 Every function takes the table written by the frames stage, returns the Figure and never saves
 (see :mod:`analysis.export`). Outlets are rows, so the figures grow in height, not in crowding,
@@ -44,8 +44,11 @@ def _label_axes(ax, rows, cols):
         side.set_visible(False)
 
 
-def plot_frame_salience(salience: pd.DataFrame, ax=None, frames=None):
-    """Outlet x frame heatmap: colour = share of sentences; text = share and ``n_frame/n_sentences``."""
+def plot_frame_salience(salience: pd.DataFrame, ax=None, frames=None, title: str | None = None):
+    """Outlet x frame heatmap: colour = share of sentences; text = share and ``n_frame/n_sentences``.
+
+    ``frames`` sets the column order (default: table order); ``title`` replaces the default title.
+    """
     share = _grid(salience, "share", frames)
     n_frame, n_sent = _grid(salience, "n_frame", share.columns), _grid(salience, "n_sentences", share.columns)
     fig, ax = new_axes(ax, width=DOUBLE_COLUMN, height=figure_height(len(share), per_row=0.34, minimum=2.2))
@@ -57,8 +60,63 @@ def plot_frame_salience(salience: pd.DataFrame, ax=None, frames=None):
                     va="center", fontsize=6, color=_text_color(v, 1))
     _label_axes(ax, share.index, share.columns)
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="share of sentences with frame")
-    ax.set_title("Frame salience: share of each outlet's sentences (framed / all sentences)")
+    ax.set_title(title or "Frame salience: share of each outlet's sentences (framed / all sentences)")
     return fig
+
+
+def _interval_panels(table: pd.DataFrame, panels: list, value: str, label, xlim, xticks, xlabel: str,
+                     ncols: int = 4, zero: float | None = None):
+    """One panel per ``panels`` entry (rows of ``table`` with that ``frame``), outlets as rows.
+
+    Dot = ``value`` in the outlet's colour, line = ``ci_low``..``ci_high``, text right of the line =
+    ``label(row)``. Outlets without a row in a panel are left empty.
+    """
+    outlets = sorted(o for o in table["outlet"].unique())
+    colors = outlet_colors(outlets)
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, sharey=True, sharex=True, squeeze=False, layout="constrained",
+                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25, minimum=1.6)))
+    for ax, frame in zip(axes.flat, panels):
+        sub = table[table["frame"] == frame].set_index("outlet")
+        for y, outlet in enumerate(outlets):
+            if outlet not in sub.index:
+                continue
+            r = sub.loc[outlet]
+            ax.errorbar(r[value], y, xerr=[[r[value] - r["ci_low"]], [r["ci_high"] - r[value]]], fmt="o",
+                        ms=3, color=colors[outlet], elinewidth=1, capsize=0)
+            ax.annotate(label(r), (r["ci_high"], y), xytext=(2, 0), textcoords="offset points",
+                        fontsize=5, va="center")
+        if zero is not None:
+            ax.axvline(zero, color="#999999", lw=0.5)
+        ax.set_title(frame_label(frame), fontsize=7)
+        ax.set_xlim(*xlim)
+        ax.set_xticks(xticks, [f"{t:g}" if i % 2 == 0 else "" for i, t in enumerate(xticks)])
+        ax.tick_params(axis="x", labelsize=6)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(panels):
+            ax.set_visible(False)
+            if i >= ncols:   # the panel above now ends its column: give it the x tick labels
+                axes.flat[i - ncols].xaxis.set_tick_params(labelbottom=True)
+    for row in axes:
+        row[0].set_yticks(range(len(outlets)), outlets)
+    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
+    fig.supxlabel(xlabel, fontsize=7)
+    return fig
+
+
+def plot_frame_shares(salience: pd.DataFrame, frames=None, ncols: int = 4):
+    """Share of each outlet's sentences with each frame (one panel per frame), 95% interval and counts.
+
+    The interval is the bootstrap interval of ``frame_salience``; the text beside it is
+    ``n_frame/n_sentences``, so a share resting on one or two sentences is visible as such.
+    """
+    panels = list(frames) if frames is not None else list(dict.fromkeys(salience["frame"]))
+    return _interval_panels(salience, panels, "share",
+                            lambda r: f"{int(r['n_frame'])}/{int(r['n_sentences'])}", (-0.03, 1.3),
+                            [0, 0.25, 0.5, 0.75, 1],
+                            "share of the outlet's sentences with the frame (dot) with 95% bootstrap interval; "
+                            "text = framed/all sentences")
 
 
 def plot_frame_prominence(prominence: pd.DataFrame, ax=None, frames=None):
@@ -114,32 +172,34 @@ def plot_frame_tone(tone: pd.DataFrame, frames=None, ncols: int = 4):
     outlets with at least one sentence of that frame.
     """
     frames = [ALL_SENTENCES] + [f for f in (frames or dict.fromkeys(tone["frame"])) if f != ALL_SENTENCES]
-    outlets = sorted(tone["outlet"].unique())
-    colors = outlet_colors(outlets)
-    ncols = min(ncols, len(frames))
-    nrows = -(-len(frames) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, sharey=True, sharex=True, squeeze=False, layout="constrained",
-                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25, minimum=1.6)))
-    for ax, frame in zip(axes.flat, frames):
-        sub = tone[tone["frame"] == frame].set_index("outlet")
-        for y, outlet in enumerate(outlets):
-            if outlet not in sub.index:
-                continue
-            r = sub.loc[outlet]
-            ax.errorbar(r["mean"], y, xerr=[[r["mean"] - r["ci_low"]], [r["ci_high"] - r["mean"]]], fmt="o",
-                        ms=3, color=colors[outlet], elinewidth=1, capsize=0)
-            ax.annotate(f"n={int(r['n_sentences'])}", (r["ci_high"], y), xytext=(2, 0), textcoords="offset points",
-                        fontsize=5, va="center")
-        ax.axvline(0, color="#999999", lw=0.5)
-        ax.set_title(frame_label(frame), fontsize=7)
-        ax.set_xlim(-1, 1)
-        ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["-1", "", "0", "", "1"])
-        ax.tick_params(axis="x", labelsize=6)
-    for ax in list(axes.flat)[len(frames):]:
-        ax.set_visible(False)
-    for row in axes:
-        row[0].set_yticks(range(len(outlets)), outlets)
-    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
-    fig.supxlabel("mean VADER compound score of the frame's sentences (dot) with 95% bootstrap interval",
-                  fontsize=7)
+    return _interval_panels(tone, frames, "mean", lambda r: f"n={int(r['n_sentences'])}", (-1, 1),
+                            [-1, -0.5, 0, 0.5, 1],
+                            "mean VADER compound score of the frame's sentences (dot) with 95% bootstrap interval",
+                            ncols=ncols, zero=0)
+
+
+VALIDATION_METRICS = {"precision": ("o", "#0072B2"), "recall": ("s", "#D55E00"), "f1": ("D", "#000000")}
+
+
+def plot_frame_validation(scores: pd.DataFrame, ax=None):
+    """Precision, recall and F1 of the dictionary against hand coding, one row per frame.
+
+    Text at the right: hand-coded positives (``n_true``), dictionary positives (``n_pred``) and
+    Krippendorff's alpha. A metric that is undefined (no true or no predicted positives) is not drawn.
+    """
+    n = len(scores)
+    fig, ax = new_axes(ax, width=DOUBLE_COLUMN * 0.75, height=figure_height(n, per_row=0.3, minimum=1.8))
+    offsets = dict(zip(VALIDATION_METRICS, (-0.22, 0, 0.22)))
+    for metric, (marker, color) in VALIDATION_METRICS.items():
+        ax.scatter(scores[metric], np.arange(n) + offsets[metric], marker=marker, s=12, color=color,
+                   label=metric if metric != "f1" else "F1", zorder=3)
+    for y, r in enumerate(scores.itertuples()):
+        ax.annotate(f"n_true={r.n_true}  n_pred={r.n_pred}  \u03b1={r.krippendorff_alpha:.2f}", (1.04, y),
+                    xycoords=("axes fraction", "data"), fontsize=6, va="center")
+    ax.set_yticks(range(n), [frame_label(f) for f in scores["frame"]])
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel(f"agreement with hand coding (n = {int(scores['n_sentences'].max()) if n else 0} sentences)")
+    ax.grid(axis="x", color="#dddddd", lw=0.5)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=6, handletextpad=0.2)
     return fig

@@ -26,7 +26,7 @@ from pathlib import Path
 from .paths import data_path
 
 TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
-POSSESSIVE = re.compile(r"'s$")
+POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
 
 
 def tokenize(text: str, lower: bool = True, numbers: bool = True) -> list[str]:

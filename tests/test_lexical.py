@@ -1,0 +1,240 @@
+"""Tests of analysis.lexical: term counts, frequencies and weighted log-odds (Monroe et al. 2008)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analysis.errors import ConfigError
+from analysis.lexical import (background_counts, comparisons, distinctive_terms, frequencies, log_odds,
+                              make_prior, ngrams, term_counts, token_totals)
+
+# d1 (outlet A) s0: the navy sailed to the south china sea   -> 8 tokens; terms navy sailed south china sea
+# d1 (outlet A) s1: china protested                           -> 2 tokens; terms china protested
+# d2 (outlet A) s0: china and japan talked                    -> 4 tokens; terms china japan talked
+# d3 (outlet B) s0: japan's navy sailed                       -> 3 tokens; terms japan navy sailed
+DOCUMENTS = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "outlet": ["A", "A", "B"]})
+SENTENCES = pd.DataFrame({
+    "doc_id": ["d1", "d2", "d1", "d3"],
+    "sent_idx": [1, 0, 0, 0],
+    "text": ["China protested.", "China and Japan talked.", "The navy sailed to the South China Sea.",
+             "Japan's navy sailed."],
+})
+
+
+def counts_of(df, doc_id, ngram=1):
+    sub = df[(df["doc_id"] == doc_id) & (df["ngram"] == ngram)]
+    return dict(zip(sub["term"], sub["count"]))
+
+
+# --- counting -------------------------------------------------------------------------------------
+
+def test_ngrams():
+    assert ngrams(["a", "b", "c"], 2) == ["a b", "b c"]
+    assert ngrams(["a"], 2) == []
+
+
+def test_term_counts_unigrams_and_bigrams_within_sentences():
+    counts = term_counts(SENTENCES, DOCUMENTS)
+    assert list(counts.columns) == ["doc_id", "outlet", "ngram", "term", "count"]
+    assert counts_of(counts, "d1") == {"navy": 1, "sailed": 1, "south": 1, "china": 2, "sea": 1, "protested": 1}
+    # "sea china" would span the sentence boundary of d1 and must not be counted.
+    assert counts_of(counts, "d1", 2) == {"navy sailed": 1, "sailed south": 1, "south china": 1,
+                                          "china sea": 1, "china protested": 1}
+    # bigrams are formed after stopword removal: "china and japan" -> "china japan"
+    assert counts_of(counts, "d2", 2) == {"china japan": 1, "japan talked": 1}
+    assert counts_of(counts, "d3") == {"japan": 1, "navy": 1, "sailed": 1}
+    assert set(counts.loc[counts["doc_id"] == "d3", "outlet"]) == {"B"}
+
+
+def test_token_totals_count_stopwords_too():
+    totals = token_totals(SENTENCES, DOCUMENTS)
+    # d1: 8 + 2 = 10 tokens, d2: 4, d3: 3 (japan's -> japan)
+    assert dict(zip(totals["doc_id"], totals["n_tokens"])) == {"d1": 10, "d2": 4, "d3": 3}
+
+
+def test_token_totals_document_without_sentences_is_zero():
+    docs = pd.concat([DOCUMENTS, pd.DataFrame({"doc_id": ["d4"], "outlet": ["B"]})], ignore_index=True)
+    totals = token_totals(SENTENCES, docs)
+    assert totals.set_index("doc_id").loc["d4", "n_tokens"] == 0
+
+
+def test_frequencies_outlet_level():
+    freq = frequencies(term_counts(SENTENCES, DOCUMENTS), token_totals(SENTENCES, DOCUMENTS))
+    out = freq[(freq["level"] == "outlet") & (freq["ngram"] == 1)].set_index(["outlet", "term"])
+    china = out.loc[("A", "china")]
+    # outlet A: china 2 (d1) + 1 (d2) = 3 times in 10 + 4 = 14 tokens -> 1000 * 3 / 14 = 214.2857
+    assert china["count"] == 3
+    assert china["n_tokens"] == 14
+    assert china["rate_per_1000"] == pytest.approx(1000 * 3 / 14)
+    assert china["doc_freq"] == 2 and china["n_docs"] == 2
+    assert china["doc_id"] == ""
+    # navy in A: only d1 -> doc_freq 1 of 2 documents, rate 1000 * 1 / 14 = 71.43
+    assert out.loc[("A", "navy"), "doc_freq"] == 1
+    assert out.loc[("A", "navy"), "rate_per_1000"] == pytest.approx(1000 / 14)
+    # outlet B: navy once in 3 tokens -> 333.33 per 1000
+    assert out.loc[("B", "navy"), "rate_per_1000"] == pytest.approx(1000 / 3)
+    assert out.loc[("B", "navy"), "n_docs"] == 1
+    assert ("B", "china") not in out.index
+
+
+def test_frequencies_document_level():
+    freq = frequencies(term_counts(SENTENCES, DOCUMENTS), token_totals(SENTENCES, DOCUMENTS))
+    doc = freq[(freq["level"] == "document") & (freq["ngram"] == 1)].set_index(["doc_id", "term"])
+    # d1: china twice in 10 tokens -> 200 per 1000; d2: once in 4 tokens -> 250 per 1000
+    assert doc.loc[("d1", "china"), "rate_per_1000"] == pytest.approx(200.0)
+    assert doc.loc[("d2", "china"), "rate_per_1000"] == pytest.approx(250.0)
+    assert doc.loc[("d1", "china"), "outlet"] == "A"
+    assert set(doc["doc_freq"]) == {1} and set(doc["n_docs"]) == {1}
+    assert list(freq.columns) == ["level", "outlet", "doc_id", "ngram", "term", "count", "rate_per_1000",
+                                  "doc_freq", "n_docs", "n_tokens"]
+
+
+def test_frequencies_bigram_rate_uses_token_denominator():
+    freq = frequencies(term_counts(SENTENCES, DOCUMENTS), token_totals(SENTENCES, DOCUMENTS))
+    row = freq[(freq["level"] == "outlet") & (freq["term"] == "south china")].iloc[0]
+    # one "south china" in outlet A's 14 tokens
+    assert (row["ngram"], row["count"]) == (2, 1)
+    assert row["rate_per_1000"] == pytest.approx(1000 / 14)
+
+
+# --- weighted log-odds ----------------------------------------------------------------------------
+
+def test_log_odds_hand_worked():
+    # target y: a=4, b=1 (n=5); reference r: a=1, b=2 (m=3); prior alpha: a=5, b=3 (a0=8)
+    # delta_a = ln((4+5)/(5+8-4-5)) - ln((1+5)/(3+8-1-5)) = ln(9/4) - ln(6/5) = ln(1.875) = 0.628609
+    # var_a   = 1/(4+5) + 1/(1+5) = 1/9 + 1/6 = 5/18;       z_a = 0.628609 / sqrt(5/18) = 1.192701
+    # delta_b = ln((1+3)/(5+8-1-3)) - ln((2+3)/(3+8-2-3)) = ln(4/9) - ln(5/6) = ln(8/15) = -0.628609
+    # var_b   = 1/(1+3) + 1/(2+3) = 0.45;                   z_b = -0.628609 / sqrt(0.45) = -0.937074
+    res = log_odds(pd.Series({"a": 4, "b": 1}), pd.Series({"a": 1, "b": 2}), pd.Series({"a": 5.0, "b": 3.0}))
+    assert list(res.columns) == ["term", "count", "count_ref", "log_odds", "z"]
+    assert list(res["term"]) == ["a", "b"]                      # sorted by z, descending
+    res = res.set_index("term")
+    assert res.loc["a", "log_odds"] == pytest.approx(math.log(9 / 4) - math.log(6 / 5))
+    assert res.loc["a", "log_odds"] == pytest.approx(0.628609, abs=1e-6)
+    assert res.loc["a", "z"] == pytest.approx(1.192701, abs=1e-6)
+    assert res.loc["b", "log_odds"] == pytest.approx(math.log(4 / 9) - math.log(5 / 6))
+    assert res.loc["b", "z"] == pytest.approx(-0.937074, abs=1e-6)
+    assert (res.loc["a", "count"], res.loc["a", "count_ref"]) == (4, 1)
+
+
+def test_log_odds_missing_counts_are_zero():
+    # term c only in the prior: y_c = r_c = 0 -> delta = ln(1/(5+9-1)) - ln(1/(3+9-1)) = ln(11/13)
+    res = log_odds(pd.Series({"a": 4, "b": 1}), pd.Series({"a": 1, "b": 2}),
+                   pd.Series({"a": 5.0, "b": 3.0, "c": 1.0})).set_index("term")
+    assert res.loc["c", "count"] == 0 and res.loc["c", "count_ref"] == 0
+    assert res.loc["c", "log_odds"] == pytest.approx(math.log(11 / 13))
+    assert res.loc["c", "z"] == pytest.approx(math.log(11 / 13) / math.sqrt(2.0))
+
+
+def test_log_odds_rejects_zero_prior():
+    with pytest.raises(ValueError, match="positive prior"):
+        log_odds(pd.Series({"a": 1}), pd.Series({"b": 1}), pd.Series({"a": 1.0}))
+
+
+def toy_counts():
+    """Outlet A says a 4 times and b once; outlet B says a once and b twice (one document each)."""
+    return pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2"], "outlet": ["A", "A", "B", "B"], "ngram": 1,
+                         "term": ["aa", "bb", "aa", "bb"], "count": [4, 1, 1, 2]})
+
+
+def test_distinctive_terms_two_outlets_hand_worked():
+    res = distinctive_terms(toy_counts())
+    # prior = corpus counts + 0.01: alpha_aa = 5.01, alpha_bb = 3.01, a0 = 8.02; n = 5, m = 3
+    # delta_aa = ln(9.01 / (5 + 8.02 - 9.01)) - ln(6.01 / (3 + 8.02 - 6.01)) = ln(9.01/4.01) - ln(6.01/5.01)
+    #          = ln(2.246883) - ln(1.199601) = 0.809537 - 0.181989 = 0.627555 (rounded)
+    # z_aa     = delta_aa / sqrt(1/9.01 + 1/6.01) = 0.627555 / sqrt(0.277377) = 1.191561
+    delta_aa = math.log(9.01 / 4.01) - math.log(6.01 / 5.01)
+    z_aa = delta_aa / math.sqrt(1 / 9.01 + 1 / 6.01)
+    assert delta_aa == pytest.approx(0.627555, abs=1e-6) and z_aa == pytest.approx(1.191561, abs=1e-6)
+    assert list(res.columns) == ["outlet", "comparison", "term", "count", "count_ref", "log_odds", "z"]
+    # two outlets: A vs rest, B vs rest, A vs B, B vs A
+    assert set(zip(res["outlet"], res["comparison"])) == {("A", "rest"), ("B", "rest"), ("A", "B"), ("B", "A")}
+    a_vs_b = res[(res["outlet"] == "A") & (res["comparison"] == "B")].set_index("term")
+    assert a_vs_b.loc["aa", "log_odds"] == pytest.approx(delta_aa)
+    assert a_vs_b.loc["aa", "z"] == pytest.approx(z_aa)
+    # with two outlets "the rest" of A is B
+    a_vs_rest = res[(res["outlet"] == "A") & (res["comparison"] == "rest")].set_index("term")
+    pd.testing.assert_series_equal(a_vs_rest["z"].sort_index(), a_vs_b["z"].sort_index())
+    # sign: aa is more frequent in A (4/5) than in B (1/3) -> positive for A, negative for B
+    assert a_vs_b.loc["aa", "z"] > 0 and a_vs_b.loc["bb", "z"] < 0
+
+
+def test_distinctive_terms_pair_symmetry():
+    res = distinctive_terms(toy_counts())
+    ab = res[(res["outlet"] == "A") & (res["comparison"] == "B")].set_index("term")
+    ba = res[(res["outlet"] == "B") & (res["comparison"] == "A")].set_index("term")
+    pd.testing.assert_series_equal(ab["z"].sort_index(), -ba["z"].sort_index())
+    pd.testing.assert_series_equal(ab["log_odds"].sort_index(), -ba["log_odds"].sort_index())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=2, max_size=6))
+def test_log_odds_symmetry_property(pairs):
+    terms = [f"t{i}" for i in range(len(pairs))]
+    x = pd.Series([p[0] for p in pairs], index=terms)
+    y = pd.Series([p[1] for p in pairs], index=terms)
+    prior = make_prior(terms, x + y)
+    ab = log_odds(x, y, prior).set_index("term").sort_index()
+    ba = log_odds(y, x, prior).set_index("term").sort_index()
+    assert ab["z"].to_numpy() == pytest.approx(-ba["z"].to_numpy(), abs=1e-9)
+
+
+def test_make_prior_scale_and_smoothing():
+    prior = make_prior(["aa", "zz"], pd.Series({"aa": 2.0, "bb": 1.0}), scale=10)
+    # aa: 10*2 + 0.01, bb: 10*1 + 0.01 (background only), zz: 0 + 0.01 (vocabulary only)
+    assert prior.to_dict() == pytest.approx({"aa": 20.01, "bb": 10.01, "zz": 0.01})
+    assert make_prior(["aa"], None).to_dict() == pytest.approx({"aa": 0.01})
+
+
+def test_background_counts_use_terms_rules():
+    bg = background_counts(["The navy and the navy.", "Trade on the coast; 26 ships"])
+    assert bg.to_dict() == {"coast": 1.0, "navy": 2.0, "ships": 1.0, "trade": 1.0}
+
+
+def test_distinctive_terms_user_background_prior():
+    counts = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2"], "outlet": ["A", "A", "B", "B"], "ngram": 1,
+                           "term": ["navy", "trade", "navy", "trade"], "count": [3, 1, 1, 3]})
+    bg = background_counts(["navy navy trade coast"])        # navy 2, trade 1, coast 1
+    res = distinctive_terms(counts, pairs=None, background=bg, prior_scale=1.0)
+    # prior: navy 2.01, trade 1.01, coast 1.01 -> a0 = 4.03 (coast counts in a0 although no outlet uses it)
+    # A vs rest(B): n = m = 4
+    # delta_navy = ln((3+2.01)/(4+4.03-3-2.01)) - ln((1+2.01)/(4+4.03-1-2.01)) = ln(5.01/3.02) - ln(3.01/5.02)
+    delta = math.log(5.01 / 3.02) - math.log(3.01 / 5.02)
+    z = delta / math.sqrt(1 / 5.01 + 1 / 3.01)
+    assert set(res["comparison"]) == {"rest"}                # pairs=None: only outlet vs rest
+    a = res[res["outlet"] == "A"].set_index("term")
+    assert "coast" not in a.index                            # only terms the outlets use are listed
+    assert a.loc["navy", "log_odds"] == pytest.approx(delta)
+    assert a.loc["navy", "z"] == pytest.approx(z)
+    # a larger prior scale shrinks the log-odds towards 0
+    big = distinctive_terms(counts, pairs=None, background=bg, prior_scale=100.0)
+    big_a = big[big["outlet"] == "A"].set_index("term")
+    assert 0 < big_a.loc["navy", "log_odds"] < a.loc["navy", "log_odds"]
+
+
+def test_distinctive_terms_rest_pools_other_outlets():
+    counts = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d1", "d2", "d3"], "outlet": ["A", "B", "C"] * 2,
+                           "ngram": 1, "term": ["aa"] * 3 + ["bb"] * 3, "count": [4, 1, 2, 1, 2, 2]})
+    res = distinctive_terms(counts, pairs=None)
+    # A vs rest: target aa 4, bb 1; reference (B + C) aa 3, bb 4; prior aa 7.01, bb 5.01, a0 12.02
+    delta = math.log(11.01 / (5 + 12.02 - 11.01)) - math.log(10.01 / (7 + 12.02 - 10.01))
+    a = res[(res["outlet"] == "A")].set_index("term")
+    assert (a.loc["aa", "count"], a.loc["aa", "count_ref"]) == (4, 3)
+    assert a.loc["aa", "log_odds"] == pytest.approx(delta)
+
+
+# --- comparisons ----------------------------------------------------------------------------------
+
+def test_comparisons_auto_all_none_and_list():
+    assert comparisons(["B", "A"], pairs=None) == [("A", "rest"), ("B", "rest")]
+    assert comparisons(["A", "B"]) == [("A", "rest"), ("B", "rest"), ("A", "B"), ("B", "A")]
+    seven = [f"o{i}" for i in range(7)]
+    assert len(comparisons(seven)) == 7                      # more than 6 outlets: no pairs by default
+    assert len(comparisons(seven, pairs="all")) == 7 + 7 * 6
+    assert comparisons(["A", "B", "C"], pairs=[("C", "A")]) == [("A", "rest"), ("B", "rest"), ("C", "rest"),
+                                                                 ("C", "A")]
+    with pytest.raises(ConfigError, match="outlet 'Z' is not in the corpus"):
+        comparisons(["A", "B"], pairs=[("A", "Z")])
