@@ -146,9 +146,11 @@ def comparisons(outlets, pairs="auto") -> list[tuple[str, str]]:
     ``pairs='auto'`` adds both directions of every pair only when there are at most
     :data:`MAX_OUTLETS_FOR_PAIRS` outlets (6 outlets make 30 ordered pairs; 30 outlets would make
     870, too many to read); ``'all'`` always adds them, ``None`` never does, and a list of
-    ``(a, b)`` tuples adds exactly those.
+    ``(a, b)`` tuples adds exactly those. A single outlet has no comparisons.
     """
     outlets = sorted(set(outlets))
+    if len(outlets) < 2:  # nothing to compare with: no rows rather than divisions by an empty reference
+        return []
     out = [(o, "rest") for o in outlets]
     if pairs == "auto":
         pairs = "all" if len(outlets) <= MAX_OUTLETS_FOR_PAIRS else None

@@ -178,11 +178,24 @@ def notebooks() -> list[Path]:
 
 
 def execute_notebooks(corpus: Path, stage_dir: Path, progress=None, final_out: Path | None = None) -> None:
-    """Execute every notebook with papermill into ``stage_dir/notebooks``."""
+    """Execute every notebook with papermill into ``stage_dir/notebooks``.
+
+    A notebook whose metadata ``framing_suite.requires_tables`` names tables this run did not make
+    (topic models on a corpus too small for them, say) is skipped, and the progress says so.
+    """
     import papermill as pm
+
+    import nbformat
 
     books = notebooks()
     for i, nb in enumerate(books, 1):
+        needs = nbformat.read(nb, as_version=4).metadata.get("framing_suite", {}).get("requires_tables", [])
+        missing = [t for t in needs if not (stage_dir / "tables" / f"{t}.csv").exists()]
+        if missing:
+            if progress:
+                progress(i, len(books), f"notebook {nb.name}: skipped, this run has no {', '.join(missing)} "
+                                        "(see the stage's message above)")
+            continue
         if progress:
             progress(i, len(books), f"notebook {nb.name} ...")
         out_nb = stage_dir / "notebooks" / nb.name

@@ -19,6 +19,9 @@ import pandas as pd
 from .plots import DOUBLE_COLUMN, outlet_colors
 
 Z_CRIT = 1.96
+# A fixed number of adjustText iterations (not its default 1-second time limit): the same input
+# gives the same label positions on any machine, and each panel costs a fixed time.
+ADJUST_ITERATIONS = 300
 
 
 def _grid(n: int, ncols: int, width: float, row_height: float):
@@ -43,26 +46,38 @@ def fightin_words(distinctive: pd.DataFrame, comparison: str = "rest", top: int 
     colors = outlet_colors(distinctive["outlet"].unique())
     ncols = ncols or (2 if len(outlets) <= 4 else 3)
     fig, axes = _grid(max(len(outlets), 1), ncols, width, 2.3)
+    labels = []
     for ax, outlet in zip(axes, outlets):
         d = data[data["outlet"] == outlet]
         freq = d["count"] + d["count_ref"]
         hit = d["z"] > Z_CRIT
-        ax.scatter(freq[~hit], d["z"][~hit], s=5, color="0.75", lw=0, rasterized=True)
+        ax.scatter(freq[~hit], d["z"][~hit], s=5, color="0.75", lw=0)
         ax.scatter(freq[hit], d["z"][hit], s=8, color=colors[outlet], lw=0)
         ax.set_xscale("log")
         for z in (Z_CRIT, -Z_CRIT):
             ax.axhline(z, color="0.5", lw=0.5, ls="--")
+        # headroom above the highest term, so its label need not be pushed into the others
+        ax.set_ylim(min(d["z"].min(), -Z_CRIT) - 0.3, max(d["z"].max(), Z_CRIT) + 0.9)
         best = d.nlargest(top, "z")
         best_freq = best["count"] + best["count_ref"]
-        texts = [ax.text(f, z, t, fontsize=6, color="0.1") for f, z, t in
-                 zip(best_freq, best["z"], best["term"])]
+        labels.append([ax.text(f, z, t, fontsize=6, color="0.1") for f, z, t in
+                       zip(best_freq, best["z"], best["term"])])
         ax.scatter(best_freq, best["z"], s=9, facecolor="none", edgecolor=colors[outlet], lw=0.6)
-        adjust_text(texts, ax=ax, expand=(1.4, 1.8), arrowprops=dict(arrowstyle="-", color="0.6", lw=0.4))
         vs = "rest of corpus" if comparison == "rest" else comparison
-        ax.set_title(f"{outlet}\nvs {vs} ({int(d['count'].sum())} terms)", fontsize=7)
+        ax.set_title(f"{outlet}\nvs {vs} ({int(d['count'].sum())} content words)", fontsize=7)
         ax.set_xlabel("frequency (both sides)")
         ax.set_ylabel("log-odds z")
     fig.tight_layout()
+    # Labels are placed after the layout is final. adjust_text draws the whole figure once per
+    # call, so the other panels are hidden meanwhile: the cost grows linearly with the outlets.
+    for ax, texts in zip(axes, labels):
+        others = [a for a in axes if a is not ax]
+        for a in others:
+            a.set_visible(False)
+        adjust_text(texts, ax=ax, expand=(1.4, 1.8), iter_lim=ADJUST_ITERATIONS,
+                    arrowprops=dict(arrowstyle="-", color="0.6", lw=0.4))
+        for a in others:
+            a.set_visible(True)
     return fig
 
 
@@ -100,5 +115,10 @@ def document_measures(documents: pd.DataFrame, measures, unreliable: pd.DataFram
         ax.set_title(textwrap.fill(m.replace("_", " "), 18), fontsize=7)
         ax.grid(axis="x", lw=0.3, color="0.85")
         ax.tick_params(axis="x", labelsize=6)
-    fig.tight_layout()
+    if flags.to_numpy().any():
+        fig.tight_layout(rect=(0, 0.07 / math.ceil(len(axes) / ncols), 1, 1))
+        fig.text(0.01, 0.005, "hollow dot: the text is shorter than the formula was built for "
+                 "(SMOG: 30 sentences; the others: 100 words)", fontsize=6, color="0.3", va="bottom")
+    else:
+        fig.tight_layout()
     return fig

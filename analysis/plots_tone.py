@@ -30,7 +30,8 @@ def _dot(ax, x, lo, hi, y, color, marker="o", filled=True):
 
 def _grid(n: int, ncols: int, width: float, height: float, sharey: bool = True):
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False, sharey=sharey)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False, sharey=sharey,
+                             layout="constrained")
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, list(axes.flat[:n])
@@ -102,7 +103,6 @@ def tone_by_target(table: pd.DataFrame, outlets, measure: str = "sentiment_vader
         ax.set_yticks(range(len(outlets)), outlets)
         ax.set_ylim(len(outlets) - 0.5, -0.5)
     fig.supxlabel(f"{MEASURE_LABEL.get(measure, measure)}, voice: {voice}", fontsize=7)
-    fig.tight_layout()
     return fig
 
 
@@ -172,23 +172,34 @@ def topic_shares(proportions: pd.DataFrame, labels: pd.DataFrame, model: str = "
         ax.set_yticks(range(len(outlets)), outlets)
         ax.set_ylim(len(outlets) - 0.5, -0.5)
     fig.supxlabel(f"{model.upper()}: mean topic share of the outlet's text units (n = units)", fontsize=7)
-    fig.tight_layout()
     return fig
 
 
 def topic_terms(terms: pd.DataFrame, model: str = "nmf", n: int = 8, ncols: int = 3,
-                width: float = DOUBLE_COLUMN) -> plt.Figure:
-    """Bars of each topic's heaviest terms (weight), one panel per topic."""
+                width: float = DOUBLE_COLUMN, labels: pd.DataFrame | None = None) -> plt.Figure:
+    """Bars of each topic's heaviest terms (weight), one panel per topic, FREX printed beside each bar.
+
+    FREX (0-1) is the term's frequency-exclusivity score from ``topic_terms.csv``: near 1 the term
+    is both frequent in the topic and rare in the others. ``labels`` (``topic_labels.csv``) titles
+    each panel by its three highest-FREX terms.
+    """
     d = terms[(terms["model"] == model) & (terms["rank"] <= n)]
+    lab = {} if labels is None else labels[labels["model"] == model].set_index("topic")["label"].to_dict()
     topics = sorted(d["topic"].unique())
     fig, axes = _grid(len(topics), min(ncols, len(topics)), width, 0.5 + 0.14 * n, sharey=False)
+    xmax = d["weight"].max() * 1.3 if len(d) else 1.0
     for ax, topic in zip(axes, topics):
         t = d[d["topic"] == topic].sort_values("rank")
         ax.barh(range(len(t)), t["weight"], color=MODEL_COLOR.get(model, "0.3"), height=0.7)
+        if "frex" in t:
+            for y, (w, fx) in enumerate(zip(t["weight"], t["frex"])):
+                ax.annotate(f"{fx:.2f}", (w, y), xytext=(2, 0), textcoords="offset points", va="center",
+                            fontsize=5.5, color="0.35")
         ax.set_yticks(range(len(t)), t["term"], fontsize=6)
         ax.set_ylim(len(t) - 0.5, -0.5)
-        ax.set_title(f"topic {topic}", fontsize=7)
+        ax.set_xlim(0, xmax)
+        ax.set_title("\n".join(textwrap.wrap(str(lab.get(topic, f"topic {topic}")), 28)), fontsize=7)
         ax.tick_params(axis="y", labelleft=True)
-    fig.supxlabel(f"{model.upper()} term weight", fontsize=7)
-    fig.tight_layout()
+    fig.supxlabel(f"{model.upper()} term weight (number beside the bar: FREX, 1 = exclusive to the topic)",
+                  fontsize=7)
     return fig
