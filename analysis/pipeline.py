@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 import shutil
 import sys
 import time
@@ -213,8 +214,8 @@ def execute_notebooks(corpus: Path, stage_dir: Path, progress=None, final_out: P
 def _settle_notebook(path: Path, stage_dir: Path, out: Path) -> None:
     """Make an executed notebook reproducible and point it at the final output folder.
 
-    papermill records wall-clock times per cell and for the run, and the injected ``out_dir`` is
-    the staging folder; both are replaced so that the same input gives the same notebook bytes
+    papermill records wall-clock times per cell and for the run, object reprs carry memory
+    addresses, and the injected ``out_dir`` is the staging folder; all are replaced so that the same input gives the same notebook bytes
     and re-running the executed copy writes where the report now lives.
     """
     import nbformat
@@ -229,6 +230,10 @@ def _settle_notebook(path: Path, stage_dir: Path, out: Path) -> None:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.get("papermill", {}).update(duration=None, start_time=None, end_time=None)
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain")
+            if isinstance(plain, str):  # object reprs carry memory addresses: "<Styler at 0x7f...>"
+                output["data"]["text/plain"] = re.sub(r" at 0x[0-9a-f]+>", ">", plain)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill draws a random id
             cell.source = cell.source.replace(repr(str(stage_dir)), repr(str(out))).replace(

@@ -77,3 +77,52 @@ def plot_cleaning(summary, ax=None):
     ax.set_xlabel("non-blank lines of the raw text")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6)
     return fig
+
+
+def plot_profiles(measures, panels=None, ncols: int = 4):
+    """Outlet profiles side by side: one panel per measure, outlets as rows, dot with 95% interval.
+
+    ``measures`` is :func:`analysis.synthesis.profile_measures`. Shares are drawn on 0..1 and
+    labelled ``k/n``; tone on -1..1 with ``n`` sentences. A measure without an interval (reuse,
+    selection: one value per outlet) is drawn as a dot alone, so the figure does not pretend to
+    an uncertainty it has not computed.
+    """
+    import numpy as np
+
+    panels = list(panels) if panels is not None else list(dict.fromkeys(measures["measure"]))
+    outlets = sorted(measures["outlet"].unique())
+    colors = outlet_colors(outlets)
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, sharey=True, squeeze=False, layout="constrained",
+                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25, minimum=1.5)))
+    for ax, measure in zip(axes.flat, panels):
+        sub = measures[measures["measure"] == measure].set_index("outlet")
+        tone = measure.startswith("tone")
+        for y, outlet in enumerate(outlets):
+            if outlet not in sub.index:
+                continue
+            r = sub.loc[outlet]
+            has_ci = not np.isnan(r["ci_low"])
+            err = [[r["value"] - r["ci_low"]], [r["ci_high"] - r["value"]]] if has_ci else None
+            ax.errorbar(r["value"], y, xerr=err, fmt="o", ms=3, color=colors[outlet], elinewidth=1, capsize=0)
+            label = f"n={int(r['n'])}" if np.isnan(r["k"]) else f"{int(r['k'])}/{int(r['n'])}"
+            ax.annotate(label, (r["ci_high"] if has_ci else r["value"], y), xytext=(2, 0),
+                        textcoords="offset points", fontsize=5, va="center")
+        if tone:
+            ax.axvline(0, color="#999999", lw=0.5)
+            ax.set_xlim(-1, 1.45)
+            ax.set_xticks([-1, 0, 1])
+        else:
+            ax.set_xlim(-0.03, 1.35)
+            ax.set_xticks([0, 0.5, 1], ["0", "50%", "100%"])
+        ax.set_title(measure, fontsize=7)
+        ax.tick_params(axis="x", labelsize=6)
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_yticks(range(len(outlets)), outlets)
+    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
+    fig.supxlabel("dot = value, line = 95% bootstrap interval over sentences (none drawn where not computed); "
+                  "text = counts behind it", fontsize=6)
+    return fig

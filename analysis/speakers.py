@@ -8,8 +8,10 @@ Direct quotes (``kind="direct"``; spans from :func:`analysis.quotes.quote_spans`
     1. *cue before*: the text between the last clause boundary (sentence start, ``,`` ``;`` or the
        previous quote) and the quote ends in a cue verb, optionally with ``that`` and ``,``/``:``
        (``Rajnath Singh in his opening remark said,“…”``, ``The Ministry of Defence underlined
-       that "…"``, ``It added, “…”``). The speaker is the first mention in that clause. This also
-       joins split quotes: in ``"A," he said, "B."`` the second quote's clause is ``he said,``.
+       that "…"``, ``It added, “…”``); up to four words may follow the cue when a comma or colon
+       closes them (``Kenji Morita told reporters, "…"``). The speaker is the first mention in
+       that clause. This also joins split quotes: in ``"A," he said, "B."`` the second quote's
+       clause is ``he said,``.
     2. *cue after*: the quote is followed (within its sentence) by ``SPEAKER [also|further] CUE``
        or ``CUE SPEAKER`` (``," Rajnath Singh added.``, ``," said the minister``). When both 1 and 2
        apply and differ, 1 is the speaker and 2 the relay (``via``: ``… ,” ANI reported``).
@@ -21,21 +23,30 @@ Indirect attribution (``kind="indirect"``; one row per sentence, span = the repo
     ``according to X, …`` / ``…, according to X``; ``X [also] CUE [that] …`` when no quote mark
     follows the cue; ``…, X CUE.`` at the end of a sentence; and unnamed sourcing ``It is learnt /
     understood / expected that …`` (speaker ``unnamed source``, type ``unnamed``).
+Passive cues are not speech by their subject: ``Banks have been told to …``, ``he was told, "…"``
+(a cue right after *be/been/was/were/is/are/get/got*) attribute nothing.
 
 Mentions and resolution
     A mention is, whichever comes first in the clause: an organisation (``Ministry of Defence``,
     ``Defence Ministry``, ``the ministry``, ``Indian Army``, ``the release``, news agencies), a
     role (``the Defence Minister``), a pronoun (``he she it they``) or a capitalised name with
-    optional titles (``Defence Minister Rajnath Singh``). Pronouns are resolved to the nearest
-    earlier *speaker* in the document of the matching type (``he``/``she`` -> person, ``it`` ->
-    organisation, ``they`` -> either), falling back to the nearest earlier mention in the text;
+    optional titles (``Defence Minister Rajnath Singh``, ``US Secretary of State Daniel Hale``). A
+    named person right after an organisation or role wins over it (``Chinese foreign ministry
+    spokesperson Liu Wen`` is Liu Wen, ``the Defence Minister Rajnath Singh`` is Rajnath Singh). A
+    plural common noun, alone or after a capitalised adjective (``Officials``, ``District officials``,
+    ``Analysts``), is an unnamed group: speaker ``district officials``, type ``unnamed``, resolved
+    by ``group``; groups are not counted as voices and pronouns never resolve to them. Pronouns
+    are resolved to the nearest earlier *speaker* in the document of the matching type
+    (``he``/``she`` -> person, ``it`` -> organisation, ``they`` -> either), falling back to the
+    nearest earlier mention in the text;
     so ``"…," it stated`` after ``The ministry also highlighted …`` is the ministry. Roles resolve
     to the nearest earlier speaker who carried that title, else the nearest person speaker.
     ``the ministry`` / ``the release`` / ``the statement`` resolve to the nearest earlier ministry
     or organisation mention. Gender is not checked.
 
-Normalising names (:func:`normalise_speakers`): titles and honorifics are dropped (``Defence
-Minister``, ``General``, ``Gen``, ``San``...), full names are grouped by surname across the
+Normalising names (:func:`normalise_speakers`): titles, honorifics and nationality adjectives
+are dropped (``Defence Minister``, ``Union Home Minister``, ``Australian``, ``General``, ``Gen``,
+``San``...), as is every lower-case word, full names are grouped by surname across the
 corpus, and a bare surname joins its full name (the most frequent one when several share it):
 ``Rajnath Singh / Singh / Defence Minister Singh`` -> ``Rajnath Singh``; ``Gen Nakatani /
 General Nakatani / Nakatani San`` -> ``Nakatani``. ``Defence Ministry`` and ``MoD`` become
@@ -67,20 +78,44 @@ TITLE_WORDS = {
     "ministers", "pm", "president", "general", "gen", "gen.", "lt", "admiral", "mr", "mrs", "ms", "dr", "san",
     "secretary", "spokesperson", "ambassador", "japanese", "indian", "russian", "chinese", "pakistani",
     "russia's", "japan's", "india's", "counterpart", "official", "his", "her", "their",
+    # titles written before a name (``Union Home Minister``, ``US Secretary of State``, ``District Collector``)
+    "union", "state", "of", "us", "uk", "eu", "un", "collector", "district", "governor", "mayor", "senator",
+    "commissioner", "director", "spokesman", "spokeswoman", "envoy", "adviser", "advisor", "ministry",
+    "finance", "interior", "trade", "environment", "health", "agriculture", "opposition", "leader", "police",
+    # nationality adjectives
+    "australian", "american", "british", "french", "german", "korean", "vietnamese", "filipino",
+    "indonesian", "bangladeshi", "nepali", "sri", "lankan",
 }
+# plural (or collective) common nouns: ``Officials said``, ``District officials said`` are unnamed groups
+GROUP_NOUNS = ("officials", "sources", "authorities", "police", "officers", "analysts", "experts", "diplomats",
+               "residents", "villagers", "doctors", "hospitals", "workers", "farmers", "leaders", "members",
+               "observers", "witnesses", "engineers", "economists", "investors", "activists", "volunteers",
+               "critics", "people", "staff", "administration", "spokespersons", "insiders", "aides")
+PASSIVE = re.compile(r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|getting)\s*$", re.I)
+GROUP = re.compile(r"(?:[A-Z][a-z]+\s+)?(?:" + "|".join(f"[{n[0].upper()}{n[0]}]{n[1:]}" for n in GROUP_NOUNS)
+                   + r")\b")
+ROLE_NOUN = r"(?i:spokes(?:person|man|woman)|official|minister|secretary|chief|head|director|envoy|ambassador|adviser)"
 ORG = (r"(?:news agency [A-Z][A-Za-z]+|Ministry of [A-Z][a-z]+(?: Affairs)?|(?:[A-Z][a-z]+ )?Ministry|ministry"
        r"|Indian (?:Army|Navy|Air Force)|[Aa]rmy|[Gg]overnment(?: of [A-Z][a-z]+)?|release|statement"
        r"|ANI|PTI|Reuters|AFP|IANS|PIB|MoD|MEA)")
 ROLE = r"(?:(?:Japanese|Indian) )?(?:Defen[cs]e Minister|Prime Minister|Foreign Minister|minister|official|spokesperson)"
 NAME = r"(?:[A-Z][a-z]+\.? ){0,4}[A-Z][a-z]+(?:'s)?(?: San)?"
+# a name may carry an acronym and an ``X of`` title before it: ``US Secretary of State Daniel Hale``
+TITLED_NAME = rf"(?:[A-Z]{{2,3}} )?(?:(?:[A-Z][a-z]+ ){{1,3}}of )?{NAME}"
 MENTION = re.compile(rf"\b(?:(?P<org>(?:[Tt]he )?{ORG})|(?P<role>[Tt]he {ROLE})|(?P<pron>[Hh]e|[Ss]he|[Ii]t|[Tt]hey)"
-                     rf"|(?P<name>{NAME}))\b")
-CUE_BEFORE = re.compile(rf"\b(?P<cue>{CUE})\s*(?:that\s*)?[,:]?\s*$")
+                     rf"|(?P<name>{TITLED_NAME}))\b")
+# a named person right after an organisation or role wins: ``foreign ministry spokesperson Liu Wen``,
+# ``the Defence Minister Rajnath Singh``
+NAME_AFTER_ORG = re.compile(rf"(?:\s+[A-Za-z]+){{0,2}}?\s+{ROLE_NOUN}\s+(?P<name>{NAME})\b")
+NAME_AFTER_ROLE = re.compile(rf"\s+(?P<name>{NAME})\b")
+# ``said,`` / ``underlined that`` / ``told reporters,``: up to four words (addressee, time, place) may sit
+# between the cue and the quote, but only when a comma or colon closes them
+CUE_BEFORE = re.compile(rf"\b(?P<cue>{CUE})(?:\s*(?:that\s*)?[,:]?|(?:\s+(?!that\b)[\w'’-]+){{1,4}}\s*[,:])\s*$")
 CUE_AFTER = re.compile(rf"^[\s,.]*(?:(?P<spk>[^\"“”.;]{{1,70}}?)\s+(?:also |further )?(?P<cue>{CUE})\b"
                        rf"|(?P<cue2>{CUE})\s+(?P<spk2>[^\"“”.,;]{{1,60}}))")
 ACCORDING = re.compile(r"\b[Aa]ccording to (?P<spk>[^,.;\"“”]{2,60})")
 CUE_CLAUSE = re.compile(rf"(?P<spk>[^,;\"“”]{{1,120}}?)\s+(?:also |further |on \w+ )?(?P<cue>{CUE})\b(?:\s+that)?"
-                        rf"(?!\s*[,:]?\s*[\"“])")
+                        rf"(?!\s*[,:]?\s*[\"“]|(?:\s+[\w'’-]+){{1,4}}\s*[,:]\s*[\"“])")
 TRAILING = re.compile(rf",\s*(?P<spk>[^,;\"“”]{{1,60}}?)\s+(?:also |further )?(?P<cue>{CUE})[^,;\"“”]{{0,40}}[.!?]?$")
 UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
 NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
@@ -90,19 +125,35 @@ COLUMNS = ["doc_id", "sent_idx", "start", "end", "quote", "speaker", "speaker_ty
            "extent", "mention", "resolved_by", "via", "n_words"]
 
 
+def _named(surface: str):
+    """``(surface, "person", "named")`` when ``surface`` holds a word that is not a title, else None."""
+    words = [w for w in surface.split() if w.lower().rstrip(".") not in NOT_NAMES]
+    if words and any(w.lower() not in TITLE_WORDS for w in words):
+        return " ".join(words), "person", "named"
+    return None
+
+
 def _mention(clause: str):
-    """First speaker mention in ``clause``: ``(surface, type, resolve)`` or None."""
+    """First speaker mention in ``clause``: ``(surface, type, resolve)`` or None.
+
+    Unnamed groups (``Officials``, ``District officials``) come back as ``(group, "unnamed", "group")``.
+    """
     for m in MENTION.finditer(clause):
-        if m.group("org"):
-            return _org(m.group("org"))
-        if m.group("role"):
-            return m.group("role"), "person", "role"
+        if m.group("org") or m.group("role"):
+            after = (NAME_AFTER_ORG if m.group("org") else NAME_AFTER_ROLE).match(clause, m.end())
+            person = _named(after.group("name")) if after else None
+            if person:
+                return _named(clause[m.start():after.end()])
+            return _org(m.group("org")) if m.group("org") else (m.group("role"), "person", "role")
         if m.group("pron"):
             return m.group("pron").lower(), {"it": "organisation", "they": "any"}.get(m.group("pron").lower(),
                                                                                    "person"), "pronoun"
-        words = [w for w in m.group("name").split() if w.lower().rstrip(".") not in NOT_NAMES]
-        if words and any(w.lower() not in TITLE_WORDS for w in words):
-            return " ".join(words), "person", "named"
+        group = GROUP.match(clause, m.start())
+        if group and group.end() >= m.end():
+            return group.group(0).lower(), "unnamed", "group"
+        named = _named(m.group("name"))
+        if named:
+            return named
     return None
 
 
@@ -144,6 +195,10 @@ def _direct_candidates(text, sents):
                    extent=q.extent, mention=None, cue="", rule="", via="",
                    sents=range(sents[k][0], sents[k_end][0] + 1))
         mb, ma = CUE_BEFORE.search(before), CUE_AFTER.match(after)
+        if mb and PASSIVE.search(before[:mb.start()]):  # ``he was told, "…"``: not his words
+            mb = None
+        if ma and ma.group("spk") and PASSIVE.search(ma.group("spk")):
+            ma = None
         after_m = None
         if ma:
             spk = ma.group("spk") or ma.group("spk2")
@@ -188,6 +243,8 @@ def _indirect_candidates(text, sents, direct):
             for m in pat.finditer(s):
                 if inside(m.start("spk")):
                     continue
+                if pat is not ACCORDING and PASSIVE.search(m.group("spk")):  # ``Banks have been told to …``
+                    continue
                 men = _mention(_split_clause(m.group("spk")) or m.group("spk")) or _mention(m.group("spk"))
                 if men is None:
                     continue
@@ -209,8 +266,8 @@ def _indirect_candidates(text, sents, direct):
 def _resolve(mention, history, text_mentions):
     """Resolve a pronoun/role/definite mention against earlier speakers, then earlier mentions."""
     surface, typ, how = mention
-    if how == "named":
-        return surface, typ, "named"
+    if how in ("named", "group"):
+        return surface, typ, how
     want = {"person": ("person",), "organisation": ("organisation",), "any": ("person", "organisation")}[typ]
     if how == "role":
         title = re.sub(r"^[Tt]he |^(Japanese|Indian) ", "", surface).lower()
@@ -299,7 +356,7 @@ def normalise_speakers(names, types) -> dict:
     """Map every person/organisation surface form to one voice (see the module docstring)."""
     def core(name):
         words = [w.rstrip(".").removesuffix("'s") for w in name.split()]
-        return [w for w in words if w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES]
+        return [w for w in words if w[:1].isupper() and w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES]
 
     people = [n for n, t in zip(names, types) if t == "person" and n]
     full = Counter(" ".join(core(n)) for n in people if len(core(n)) >= 2)

@@ -124,3 +124,49 @@ def test_outlet_tables_count_words_and_voices():
     s = speaker_shares(q, docs)
     assert s[["outlet", "speaker", "n_direct", "n_indirect", "n_quoted_words"]].values.tolist() == [
         ["A", "Singh", 1, 0, 3], ["B", "Indian Army", 0, 1, 0]]
+
+
+def test_titles_and_nationality_before_a_name_are_dropped():
+    q = attribute("Australian Foreign Minister Claire Donnelly said the region faced pressure at sea.\n\n"
+                  '"No family will be left alone," Union Home Minister Prakash Deshmane said.\n\n'
+                  '"Freedom of navigation is not a slogan," US Secretary of State Daniel Hale said.\n\n'
+                  "Collector Anil Suman said the roads were washed out.")
+    assert list(q["speaker"]) == ["Claire Donnelly", "Prakash Deshmane", "Daniel Hale", "Anil Suman"]
+    assert list(q["speaker_type"]) == ["person"] * 4
+    assert q["mention"].iloc[2] == "US Secretary of State Daniel Hale"
+
+
+def test_plural_common_noun_is_an_unnamed_group_not_a_person():
+    q = attribute("District officials said medical teams would reach the camps.\n\n"
+                  "Officials said the talks went well. Police Commissioner Rakesh Kumar said the roads were shut.")
+    assert q[["speaker", "speaker_type", "resolved_by"]].values.tolist() == [
+        ["district officials", "unnamed", "group"], ["officials", "unnamed", "group"],
+        ["Rakesh Kumar", "person", "named"]]
+    docs, sents = docs_and_sentences(["District officials said the camps were full."])
+    assert voices_by_outlet(quotes_attributed(docs, sents), docs, sents)["n_voices_all"].tolist() == [0]
+
+
+def test_named_person_after_an_organisation_or_role_wins():
+    q = attribute('"The Quad is a small clique," Chinese foreign ministry spokesperson Liu Wen told a briefing.\n\n'
+                  "The Defence Ministry spokesperson Bharat Babu said the talks were useful.\n\n"
+                  "The ministry said the talks were useful.")
+    assert q[["kind", "speaker", "speaker_type", "cue"]].values.tolist() == [
+        ["direct", "Liu Wen", "person", "told"], ["indirect", "Bharat Babu", "person", "said"],
+        ["indirect", "Ministry of Defence", "organisation", "said"]]
+
+
+def test_passive_cue_is_not_speech_by_the_subject():
+    q = attribute("Banks have been told to defer loan repayments for six months.\n\n"
+                  "Farmers were told that the money would come.\n\n"
+                  '"Wait for the survey," he was told.\n\n'
+                  "Finance Minister Asha Rao told farmers that the money would come.")
+    assert q[["sent_idx", "kind", "speaker", "cue"]].values.tolist() == [
+        [2, "direct", "", ""], [3, "indirect", "Asha Rao", "told"]]
+
+
+def test_cue_with_addressee_before_quote_is_one_direct_quote():
+    q = attribute('Japanese Foreign Minister Kenji Morita told reporters, "Our cooperation is not directed against '
+                  'any country. It is directed toward a region where every nation can prosper."')
+    assert q[["kind", "speaker", "cue", "resolved_by"]].values.tolist() == [
+        ["direct", "Kenji Morita", "told", "named"]]
+    assert q["quote"].iloc[0].startswith("Our cooperation")
