@@ -10,7 +10,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from .errors import SuiteError
+from .errors import CorpusWarning, SuiteError
 from .paths import BUNDLED_CORPUS
 from .pipeline import OPTIONAL_STAGES
 
@@ -66,7 +66,11 @@ def main(argv=None) -> int:
         params["skip"] = skip
 
     def show_warning(message, category, filename, lineno, file=None, line=None):
-        print(f"warning: {message}", file=sys.stderr, flush=True)
+        # the suite's own warnings speak for themselves; a library's gets its name and kind
+        parts = Path(filename).parts
+        package = parts[parts.index("site-packages") + 1] if "site-packages" in parts else Path(filename).stem
+        origin = "" if issubclass(category, CorpusWarning) else f"({package} {category.__name__}) "
+        print(f"warning: {origin}{message}", file=sys.stderr, flush=True)
 
     warnings.showwarning = show_warning
     try:

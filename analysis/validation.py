@@ -163,7 +163,7 @@ def stage(run) -> str:
         try:
             load_hand_coding(path, run.sentences, frames=frame_columns(run.sentences))
         except ConfigError:
-            return "skipped: the bundled hand coding does not match this corpus (give params['hand_coding'])"
+            return "skipped: the bundled hand coding does not match this corpus (give your own with --hand-coding FILE; format in data/validation/README.md)"
     scores, dis = validate_file(path, run.sentences, run.tables.get("sentence_frames"))
     run.tables["frame_validation"] = scores
     run.tables["frame_disagreements"] = dis

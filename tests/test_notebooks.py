@@ -85,6 +85,10 @@ def test_every_figure_in_three_formats(bundled_reports):
     assert len(stems) >= 12
     for stem in stems:
         assert {p.suffix for p in figures.glob(f"{stem}.*")} == {".pdf", ".svg", ".png"}, stem
+        pdf = (figures / f"{stem}.pdf").read_bytes()
+        # fonts embedded as TrueType programs, never Type 3 bitmaps or references to system fonts
+        assert b"/FontFile2" in pdf and b"/Subtype /Type3" not in pdf, stem
+        assert b"/CreationDate" not in pdf, stem
 
 
 def test_every_table_traces_to_its_corpus_and_parameters(bundled_reports):
