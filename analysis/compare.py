@@ -12,6 +12,8 @@ the percentile interval is simply the constant.
 """
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -50,20 +52,25 @@ def bootstrap_mean(values, n_boot: int = N_BOOT, confidence: float = CONFIDENCE,
     return mean, float(low), float(high)
 
 
+def _group_seed(key: tuple) -> int:
+    """A stable number for a group's name (``hash`` of a string changes between Python runs)."""
+    return zlib.crc32("\x1f".join(map(str, key)).encode("utf-8"))
+
+
 def by_group(df: pd.DataFrame, group_cols, value_col: str, n_boot: int = N_BOOT,
              confidence: float = CONFIDENCE, random_state: int = 0) -> pd.DataFrame:
     """Per group: ``mean, ci_low, ci_high, n`` of ``value_col`` (rows with NaN are left out).
 
-    Each group gets its own generator seeded from ``random_state`` and the group's position in
-    sorted order, so adding an outlet does not change another outlet's interval.
+    Each group gets its own generator seeded from ``random_state`` and a checksum of the group's
+    name, so adding or removing an outlet does not change another outlet's interval.
     """
     group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
     rows = []
-    for i, (key, grp) in enumerate(df.groupby(group_cols, sort=True)):
+    for key, grp in df.groupby(group_cols, sort=True):
         vals = grp[value_col].to_numpy(dtype=float)
         vals = vals[~np.isnan(vals)]
-        mean, low, high = bootstrap_mean(vals, n_boot, confidence, random_state + i)
         key = key if isinstance(key, tuple) else (key,)
+        mean, low, high = bootstrap_mean(vals, n_boot, confidence, random_state + _group_seed(key))
         rows.append((*key, mean, low, high, int(vals.size)))
     return pd.DataFrame(rows, columns=[*group_cols, "mean", "ci_low", "ci_high", "n"])
 

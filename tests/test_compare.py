@@ -1,0 +1,54 @@
+"""Bootstrap intervals over sentences: known answers and properties."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.compare import bootstrap_mean, by_group, share_by_group
+
+
+def test_two_values_known_answer():
+    # resampled means of {0, 1} are 0, .5, 1 with probabilities 1/4, 1/2, 1/4: the 2.5% and 97.5%
+    # percentiles of 2,000 draws are 0 and 1 (P(no draw at 0) = 0.75**2000, negligible)
+    assert bootstrap_mean([0, 1]) == (0.5, 0.0, 1.0)
+
+
+def test_degenerate_inputs():
+    assert bootstrap_mean([0.3, 0.3, 0.3]) == (0.3, 0.3, 0.3)
+    assert bootstrap_mean([2.0]) == (2.0, 2.0, 2.0)
+    assert all(np.isnan(bootstrap_mean([])))
+    assert bootstrap_mean([1.0, np.nan, 1.0]) == (1.0, 1.0, 1.0)  # NaN left out
+
+
+def test_interval_width_matches_the_normal_approximation_for_a_large_sample():
+    # 400 sentences, 100 framed: SE = sqrt(.25 * .75 / 400) = 0.02165, 95% half-width ~ 0.0424
+    values = np.r_[np.ones(100), np.zeros(300)]
+    mean, low, high = bootstrap_mean(values)
+    assert mean == 0.25
+    assert (high - low) / 2 == pytest.approx(1.96 * np.sqrt(0.25 * 0.75 / 400), rel=0.1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1, 1, allow_nan=False), min_size=1, max_size=40), st.integers(0, 1000))
+def test_interval_contains_the_mean_and_is_reproducible(values, seed):
+    mean, low, high = bootstrap_mean(values, n_boot=200, random_state=seed)
+    assert low - 1e-12 <= mean <= high + 1e-12
+    assert min(values) - 1e-12 <= low and high <= max(values) + 1e-12
+    assert bootstrap_mean(values, n_boot=200, random_state=seed) == (mean, low, high)
+
+
+def test_adding_an_outlet_does_not_change_another_outlets_interval():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"outlet": ["A"] * 30 + ["C"] * 30, "x": rng.integers(0, 2, 60)})
+    more = pd.concat([df, pd.DataFrame({"outlet": ["B"] * 10, "x": 1})])
+    before = by_group(df, "outlet", "x").set_index("outlet")
+    after = by_group(more, "outlet", "x").set_index("outlet")
+    pd.testing.assert_frame_equal(before, after.loc[["A", "C"]])
+
+
+def test_share_by_group_counts_beside_shares():
+    df = pd.DataFrame({"outlet": ["A", "A", "A", "A", "B", "B"], "f": [1, 0, 0, 1, 0, 0]})
+    out = share_by_group(df, "outlet", "f").set_index("outlet")
+    assert out.loc["A", ["n_sentences", "n_hits", "share"]].tolist() == [4, 2, 0.5]
+    assert out.loc["B", ["n_hits", "share", "ci_low", "ci_high"]].tolist() == [0, 0.0, 0.0, 0.0]
