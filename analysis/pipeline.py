@@ -203,7 +203,8 @@ def execute_notebooks(corpus: Path, stage_dir: Path, progress=None, final_out: P
         out_nb.parent.mkdir(parents=True, exist_ok=True)
         try:
             pm.execute_notebook(str(nb), str(out_nb), parameters={"corpus_dir": str(corpus), "out_dir": str(stage_dir)},
-                                kernel_name="python3", cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False)
+                                kernel_name="python3", cwd=str(NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])  # kernel start-up chatter
         except pm.PapermillExecutionError as exc:
             raise NotebookError(f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
                                 f"{exc.evalue.splitlines()[0] if exc.evalue else ''}; earlier outputs are untouched, "
