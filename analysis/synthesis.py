@@ -22,32 +22,35 @@ N_TERMS = 5
 MIN_Z = 1.96
 
 
+def _long(outlet, section: str, measure, value, k, n, ci_low=np.nan, ci_high=np.nan) -> pd.DataFrame:
+    """Rows of the profile table; arguments are columns (array-like) or one value for all rows."""
+    return pd.DataFrame({"outlet": outlet, "section": section, "measure": measure, "value": value,
+                         "ci_low": ci_low, "ci_high": ci_high, "k": k, "n": n})
+
+
 def _frames(tables: dict) -> pd.DataFrame:
-    sal = tables.get("frame_salience")
-    if sal is None:
+    s = tables.get("frame_salience")
+    if s is None:
         return pd.DataFrame()
-    return pd.DataFrame({"outlet": sal["outlet"], "section": "frames", "measure": "frame: " + sal["frame"],
-                         "value": sal["share"], "ci_low": sal["ci_low"], "ci_high": sal["ci_high"],
-                         "k": sal["n_frame"], "n": sal["n_sentences"]})
+    return _long(s["outlet"], "frames", "frame: " + s["frame"], s["share"], s["n_frame"], s["n_sentences"],
+                 s["ci_low"], s["ci_high"])
 
 
 def _tone(tables: dict) -> pd.DataFrame:
-    tone = tables.get("sentiment_outlet")
-    if tone is None:
+    t = tables.get("sentiment_outlet")
+    if t is None:
         return pd.DataFrame()
-    sel = tone[(tone["measure"] == TONE[0]) & (tone["voice"].isin(["narration", "quote"]))]
-    return pd.DataFrame({"outlet": sel["outlet"], "section": "tone", "measure": "tone: " + sel["voice"],
-                         "value": sel["mean"], "ci_low": sel["ci_low"], "ci_high": sel["ci_high"],
-                         "k": np.nan, "n": sel["n_sentences"]})
+    t = t[(t["measure"] == TONE[0]) & (t["voice"].isin(["narration", "quote"]))]
+    return _long(t["outlet"], "tone", "tone: " + t["voice"], t["mean"], np.nan, t["n_sentences"],
+                 t["ci_low"], t["ci_high"])
 
 
 def _voices(tables: dict) -> pd.DataFrame:
     v = tables.get("voices_by_outlet")
     if v is None:
         return pd.DataFrame()
-    return pd.DataFrame({"outlet": v["outlet"], "section": "voices", "measure": "quote sentences",
-                         "value": v["quote_sentence_share"], "ci_low": v["ci_low"], "ci_high": v["ci_high"],
-                         "k": v["n_quote_sentences"], "n": v["n_sentences"]})
+    return _long(v["outlet"], "voices", "quote sentences", v["quote_sentence_share"], v["n_quote_sentences"],
+                 v["n_sentences"], v["ci_low"], v["ci_high"])
 
 
 def _reuse(tables: dict) -> pd.DataFrame:
@@ -55,9 +58,8 @@ def _reuse(tables: dict) -> pd.DataFrame:
     if r is None:
         return pd.DataFrame()
     g = r.groupby("outlet")[["n_words", "n_reused_words"]].sum()
-    return pd.DataFrame({"outlet": g.index, "section": "reuse", "measure": "reused words",
-                         "value": g["n_reused_words"] / g["n_words"], "ci_low": np.nan, "ci_high": np.nan,
-                         "k": g["n_reused_words"], "n": g["n_words"]})
+    return _long(g.index, "reuse", "reused words", g["n_reused_words"] / g["n_words"], g["n_reused_words"],
+                 g["n_words"])
 
 
 def _selection(tables: dict) -> pd.DataFrame:
@@ -66,11 +68,9 @@ def _selection(tables: dict) -> pd.DataFrame:
         return pd.DataFrame()
     shared = set(cov.loc[cov["n_outlets"] > 1, "claim_id"])
     included = pos[pos["claim_id"].isin(shared)].groupby("outlet")["claim_id"].nunique()
-    outlets = sorted(pos["outlet"].unique())
-    k = included.reindex(outlets, fill_value=0)
-    return pd.DataFrame({"outlet": outlets, "section": "selection", "measure": "shared claims",
-                         "value": k.to_numpy() / max(len(shared), 1), "ci_low": np.nan, "ci_high": np.nan,
-                         "k": k.to_numpy(), "n": len(shared)})
+    k = included.reindex(sorted(pos["outlet"].unique()), fill_value=0)
+    return _long(k.index, "selection", "shared claims", k.to_numpy() / max(len(shared), 1), k.to_numpy(),
+                 len(shared))
 
 
 def profile_measures(tables: dict) -> pd.DataFrame:
