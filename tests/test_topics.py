@@ -109,3 +109,23 @@ def test_stage_rejects_bad_options(bundled):
         run = Run(bundled.corpus, bundled.out, params, documents=bundled.documents, sentences=bundled.sentences)
         with pytest.raises(ConfigError, match=msg):
             T.stage(run)
+
+
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_parallel_selection_gives_the_same_numbers(bundled, model):
+    texts = T.make_units(bundled.sentences, "window", 3)["text"]
+    one, fits_one = T.select(texts, model, (2, 3), n_seeds=5, seed=4, n_jobs=1)
+    two, fits_two = T.select(texts, model, (2, 3), n_seeds=5, seed=4, n_jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert all(np.array_equal(fits_one[k].components_, fits_two[k].components_) for k in (2, 3))
+
+
+def test_large_corpus_chooses_k_on_a_sample_and_fits_every_unit(bundled):
+    run = Run(bundled.corpus, bundled.out, {"seed": 11, "topic_max_units": 12, "topic_k_range": [2, 3]},
+              documents=bundled.documents, sentences=bundled.sentences)
+    message = T.stage(run)
+    assert "k chosen on a random sample of 12 units" in message
+    units = T.make_units(bundled.sentences, "window", 3)
+    # the final model describes every unit, not only the sample
+    per_model = run.tables["topic_units"].drop_duplicates(["model", "doc_id", "unit"]).groupby("model").size()
+    assert (per_model == len(units)).all()

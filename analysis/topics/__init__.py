@@ -18,7 +18,14 @@ on thousands of articles narrow ``topic_k_range`` or lower ``topic_seeds`` (not 
 Parameters (``run.params``): ``seed``; ``topic_unit`` (``window``/``paragraph``);
 ``topic_window`` (3 sentences); ``topic_k_range`` ([2, 6], inclusive); ``topic_k`` (fix k);
 ``topic_seeds`` (5); ``topic_top_n`` (10 terms for coherence, stability and tables);
-``topic_min_df`` (2 units).
+``topic_min_df`` (2 units); ``topic_max_units`` (800).
+
+Scale: choosing k costs ``2 models x 5 k x 5 seeds`` fits. On a corpus with more than
+``topic_max_units`` units, k is chosen on a seeded random sample of that many units (coherence
+and stability are properties of the model family on this kind of text, and a sample of 800
+passages estimates them well), and the final model at the chosen k is fitted once on every unit
+(LDA with online mini-batch VB). The progress line says when this happened. On smaller corpora
+the chosen model is the seed-``seed`` fit of the selection, exactly as before.
 
 A corpus too small for topic models (fewer than :data:`MIN_UNITS` units, or too few terms shared
 by two units) gets no topic tables, and the stage says so in the run's progress.
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 
 from ..errors import ConfigError
 from .models import MODELS, TopicModel, frex, labels, passages, proportions, terms_table, unit_topics
@@ -37,15 +45,22 @@ __all__ = ["TopicModel", "frex", "make_units", "npmi", "select", "stability", "s
 K_RANGE = (2, 6)
 N_SEEDS = 5
 TOP_N = 10
+PARALLEL_MIN_UNITS = 300  # below this, starting worker processes costs more than it saves
 MIN_UNITS = 8  # below this, coherence and stability over k = 2..6 mean nothing
+MAX_SELECTION_UNITS = 800  # choose k on at most this many units (a seeded sample); fit the final model on all
+
+
+def _fit_one(model, k, min_df, random_state, X, vocab) -> TopicModel:
+    return TopicModel(model, k, min_df, random_state=random_state).fit(None, X=X, vocabulary=vocab)
 
 
 def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: int = TOP_N, min_df: int = 2,
-           seed: int = 0) -> tuple[pd.DataFrame, dict]:
+           seed: int = 0, n_jobs: int | None = None) -> tuple[pd.DataFrame, dict]:
     """Fit ``model`` for every k and ``n_seeds`` seeds; return the selection table and the seed-``seed`` fits.
 
     Seeds are ``seed, seed + 1, ...``; coherence is the mean (and SD) over seeds of the
-    model's mean topic NPMI, stability the mean matched Jaccard over pairs of seeds.
+    model's mean topic NPMI, stability the mean matched Jaccard over pairs of seeds. The fits
+    run in parallel processes (joblib) when there are at least :data:`PARALLEL_MIN_UNITS` units.
     """
     vec = vectorizer(model, min_df)
     X = vec.fit_transform(list(texts)).tocsr()
@@ -54,11 +69,18 @@ def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: in
         raise ConfigError(f"topics: only {X.shape[1]} term(s) occur in {min_df}+ units; lower topic_min_df "
                           "or use a bigger corpus.")
     n_top = min(top_n, X.shape[1])
+    ks = list(range(int(k_range[0]), int(k_range[1]) + 1))
+    jobs = [(k, s) for k in ks for s in range(n_seeds)]
+    # every fit has its own seed, so running them in other processes changes no number
+    n_jobs = n_jobs if n_jobs is not None else (-1 if X.shape[0] >= PARALLEL_MIN_UNITS else 1)
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(_fit_one)(model, k, min_df, seed + s, X, vocab) for k, s in jobs)
+    by_key = dict(zip(jobs, fitted))
     rows, fits = [], {}
-    for k in range(int(k_range[0]), int(k_range[1]) + 1):
+    for k in ks:
         cohs, tops = [], []
         for s in range(n_seeds):
-            tm = TopicModel(model, k, min_df, random_state=seed + s).fit(None, X=X, vocabulary=vocab)
+            tm = by_key[(k, s)]
             idx = top_indices(tm.components_, n_top)
             cohs.append(np.nanmean(topic_coherence(idx, tm.X_[tm.kept_])))
             tops.append([set(i) for i in idx])
@@ -99,14 +121,22 @@ def stage(run) -> str:
     if len(units) < MIN_UNITS:
         return (f"skipped: {len(units)} text units, topic models need at least {MIN_UNITS}; no topic tables "
                 "(add articles, or set topic_window to 1)")
+    max_units = int(p.get("topic_max_units", MAX_SELECTION_UNITS))
+    sampled = len(units) > max_units
+    chosen_on = units.sample(max_units, random_state=seed).sort_index() if sampled else units
     for model in MODELS:
         try:
-            sel, fits = select(units["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)), seed)
+            sel, fits = select(chosen_on["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)),
+                               seed)
         except (ConfigError, ValueError) as exc:  # sklearn: "After pruning, no terms remain"
             return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
         k = fixed or choose_k(sel)
         sel["chosen"] = sel["k"] == k
-        tm = fits[k]
+        if sampled:  # k was chosen on a sample: the model that describes the corpus sees every unit
+            tm = TopicModel(model, k, int(p.get("topic_min_df", 2)), random_state=seed,
+                            online=model == "lda").fit(units["text"])
+        else:
+            tm = fits[k]
         lab = labels(tm)
         long = unit_topics(tm, units, outlets)
         out["selection"].append(sel)
@@ -118,4 +148,5 @@ def stage(run) -> str:
         summary.append(f"{model} k={k}")
     for name, frames in out.items():
         run.tables[f"topic_{name}"] = pd.concat(frames, ignore_index=True)
-    return f"{len(units)} units; " + ", ".join(summary)
+    on = f"k chosen on a random sample of {max_units} units; " if sampled else ""
+    return f"{len(units)} units; {on}" + ", ".join(summary)

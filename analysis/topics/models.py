@@ -1,7 +1,9 @@
 """Topic models (NMF on TF-IDF, LDA on counts), their labels, shares and passages.
 
 * NMF (Frobenius loss) is fitted on the TF-IDF unit-term matrix with a random
-  initialisation drawn from ``random_state``; LDA (batch variational Bayes) on raw counts.
+  initialisation drawn from ``random_state``; LDA (batch variational Bayes, checked every 5
+  iterations and stopped when the variational bound changes by less than 0.1; or, for the
+  final fit on a large corpus, online mini-batch VB with 10 passes) on raw counts.
   The same ``random_state`` and input give the same topics.
 * A unit's topic proportions ``theta`` are its row of the unit-topic matrix scaled to sum to
   one (NMF's weights, LDA's posterior topic mixture). Units with no counted term are left out.
@@ -38,6 +40,7 @@ from .units import vectorizer
 
 MODELS = ("nmf", "lda")
 FREX_WEIGHT = 0.5
+LDA_ONLINE_PASSES = 10
 
 
 class TopicModel:
@@ -49,11 +52,11 @@ class TopicModel:
     """
 
     def __init__(self, model: str = "nmf", k: int = 3, min_df: int = 2, random_state: int = 0,
-                 max_iter: int = 500):
+                 max_iter: int = 500, online: bool = False):
         if model not in MODELS:
             raise invalid_option("topic model", model, MODELS)
         self.model, self.k, self.min_df = model, int(k), int(min_df)
-        self.random_state, self.max_iter = int(random_state), int(max_iter)
+        self.random_state, self.max_iter, self.online = int(random_state), int(max_iter), bool(online)
 
     def fit(self, texts, X=None, vocabulary=None):
         """Fit on ``texts`` (or on a given matrix ``X`` with its ``vocabulary``, to reuse it across seeds)."""
@@ -68,9 +71,13 @@ class TopicModel:
         if self.model == "nmf":
             est = NMF(n_components=self.k, init="random", random_state=self.random_state,
                       max_iter=self.max_iter, tol=1e-5)
-        else:
+        elif self.online:  # mini-batch variational Bayes: a few passes over a large corpus
+            est = LatentDirichletAllocation(n_components=self.k, learning_method="online", batch_size=512,
+                                            random_state=self.random_state, max_iter=LDA_ONLINE_PASSES)
+        else:  # batch VB, stopped when the bound changes by less than perp_tol between checks
             est = LatentDirichletAllocation(n_components=self.k, learning_method="batch",
-                                            random_state=self.random_state, max_iter=min(self.max_iter, 100))
+                                            random_state=self.random_state, max_iter=min(self.max_iter, 100),
+                                            evaluate_every=5, perp_tol=0.1)
         W = est.fit_transform(Xk)
         self.components_ = est.components_
         sums = W.sum(axis=1, keepdims=True)
