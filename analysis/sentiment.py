@@ -101,6 +101,9 @@ def _afinn():
     return Afinn(language="en")
 
 
+CACHE_SIZE = 1 << 17  # texts remembered per lexicon: a sentence repeated (wire copy, "all" voice) is scored once
+
+
 def vader_scores(text: str) -> dict:
     """VADER ``compound, pos, neu, neg`` of ``text`` as it is.
 
@@ -108,9 +111,15 @@ def vader_scores(text: str) -> dict:
     ----------
     Hutto, C. J. & Gilbert, E. (2014). VADER. *ICWSM*.
     """
+    return dict(_vader_cached(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _vader_cached(text: str) -> dict:
     return _vader().polarity_scores(text)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def afinn_score(text: str) -> float:
     """Sum of AFINN-165 word scores of ``text``.
 
