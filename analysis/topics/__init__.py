@@ -4,7 +4,8 @@ The stage fits both models (:mod:`.models`) on sentence windows (:mod:`.units`) 
 small range, reports NPMI coherence and seed stability for every k (:mod:`.validate`), keeps
 the chosen k per model and writes:
 
-* ``topic_selection.csv``: ``model, k, coherence, coherence_sd, stability, chosen``;
+* ``topic_selection.csv``: ``model, k, coherence, coherence_sd, stability, not_converged, chosen``
+  (``not_converged``: how many of the seed fits stopped at the iteration limit);
 * ``topic_terms.csv``: ``model, k, topic, rank, term, weight, frex`` (chosen k);
 * ``topic_labels.csv``: ``model, k, topic, label`` (three highest-FREX terms);
 * ``topic_proportions.csv``: ``model, outlet, topic, share, ci_low, ci_high, n_units``;
@@ -79,6 +80,7 @@ def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: in
     rows, fits = [], {}
     for k in ks:
         cohs, tops = [], []
+        not_converged = sum(not by_key[(k, s)].converged_ for s in range(n_seeds))
         for s in range(n_seeds):
             tm = by_key[(k, s)]
             idx = top_indices(tm.components_, n_top)
@@ -86,8 +88,8 @@ def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: in
             tops.append([set(i) for i in idx])
             if s == 0:
                 fits[k] = tm
-        rows.append((model, k, float(np.mean(cohs)), float(np.std(cohs)), stability(tops)))
-    table = pd.DataFrame(rows, columns=["model", "k", "coherence", "coherence_sd", "stability"])
+        rows.append((model, k, float(np.mean(cohs)), float(np.std(cohs)), stability(tops), not_converged))
+    table = pd.DataFrame(rows, columns=["model", "k", "coherence", "coherence_sd", "stability", "not_converged"])
     return table, fits
 
 

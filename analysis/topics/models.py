@@ -29,9 +29,12 @@ models. *Journal of Statistical Software*, 91(2).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 
 from ..compare import by_group
@@ -48,7 +51,8 @@ class TopicModel:
 
     Attributes after ``fit``: ``vocabulary_`` (terms), ``X_`` (sparse unit-term matrix),
     ``components_`` (topic x term weights), ``theta_`` (unit x topic proportions, rows sum to 1),
-    ``kept_`` (boolean mask of the units that had a counted term).
+    ``kept_`` (boolean mask of the units that had a counted term), ``converged_`` (False when the
+    solver stopped at ``max_iter``; scikit-learn's ConvergenceWarning is recorded here instead).
     """
 
     def __init__(self, model: str = "nmf", k: int = 3, min_df: int = 2, random_state: int = 0,
@@ -78,7 +82,10 @@ class TopicModel:
             est = LatentDirichletAllocation(n_components=self.k, learning_method="batch",
                                             random_state=self.random_state, max_iter=min(self.max_iter, 100),
                                             evaluate_every=5, perp_tol=0.1)
-        W = est.fit_transform(Xk)
+        with warnings.catch_warnings():  # recorded in converged_ and reported in topic_selection instead
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            W = est.fit_transform(Xk)
+        self.converged_ = self.online or bool(est.n_iter_ < est.max_iter)
         self.components_ = est.components_
         sums = W.sum(axis=1, keepdims=True)
         self.theta_ = np.divide(W, sums, out=np.full_like(W, 1.0 / self.k), where=sums > 0)
