@@ -75,10 +75,11 @@ def _shingle_hashes(ids: np.ndarray, n: int) -> np.ndarray:
 
 def _seeds(tokens: list[list[str]], n: int, max_docs: int) -> pd.DataFrame:
     vocab: dict[str, int] = {}
-    hashes, docs, pos = [], [], []
+    all_ids, hashes, docs, pos = [], [], [], []
     for d, toks in enumerate(tokens):
         ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
         h = _shingle_hashes(ids, n)
+        all_ids.append(ids)
         hashes.append(h)
         docs.append(np.full(h.size, d, dtype=np.int64))
         pos.append(np.arange(h.size, dtype=np.int64))
@@ -90,18 +91,25 @@ def _seeds(tokens: list[list[str]], n: int, max_docs: int) -> pd.DataFrame:
     starts = np.concatenate(([0], np.flatnonzero(np.diff(h)) + 1))
     ends = np.append(starts[1:], h.size)
     shared = d[starts] != d[ends - 1]          # sorted by doc within a shingle: two or more documents
-    rows = []
+    pairs = []
     for s, e in zip(starts[shared], ends[shared]):
         grp_d, grp_p = d[s:e], p[s:e]
         if np.unique(grp_d).size > max_docs:
             continue
-        for i in range(grp_d.size):
-            for j in range(i + 1, grp_d.size):
-                if grp_d[i] != grp_d[j]:
-                    rows.append((grp_d[i], grp_p[i], grp_d[j], grp_p[j]))
-    seeds = pd.DataFrame(rows, columns=["a", "pa", "b", "pb"])
-    ok = [tokens[a][pa:pa + n] == tokens[b][pb:pb + n] for a, pa, b, pb in seeds.itertuples(index=False)]
-    return seeds[np.asarray(ok, dtype=bool)] if len(seeds) else seeds
+        i, j = np.triu_indices(grp_d.size, k=1)
+        other = grp_d[i] != grp_d[j]
+        pairs.append(np.column_stack((grp_d[i[other]], grp_p[i[other]], grp_d[j[other]], grp_p[j[other]])))
+    if not pairs:
+        return pd.DataFrame(columns=["a", "pa", "b", "pb"])
+    seeds = np.concatenate(pairs)
+    # check every seed token by token, so that a hash collision cannot create a passage
+    offsets = np.concatenate(([0], np.cumsum([ids.size for ids in all_ids])))
+    flat = np.concatenate(all_ids)
+    at_a, at_b = offsets[seeds[:, 0]] + seeds[:, 1], offsets[seeds[:, 2]] + seeds[:, 3]
+    ok = np.ones(len(seeds), dtype=bool)
+    for k in range(n):
+        ok &= flat[at_a + k] == flat[at_b + k]
+    return pd.DataFrame(seeds[ok], columns=["a", "pa", "b", "pb"])
 
 
 def shared_passages(documents: pd.DataFrame, min_words: int = MIN_WORDS, max_docs: int = MAX_DOCS) -> pd.DataFrame:
@@ -159,27 +167,44 @@ def document_originality(passages: pd.DataFrame, documents: pd.DataFrame) -> pd.
     either direction: the table cannot say who copied from whom (dates and wire credits can).
     """
     masks = _covered(passages, documents)
+    partners_of: dict = {}
+    for a, b in set(zip(passages["doc_a"], passages["doc_b"])):
+        partners_of.setdefault(a, set()).add(b)
+        partners_of.setdefault(b, set()).add(a)
     rows = []
     for d, outlet, text in documents[["doc_id", "outlet", "text"]].itertuples(index=False):
         _, spans = token_spans(text)
         reused = int(masks[d][spans[:, 0]].sum()) if len(spans) else 0
-        partners = set(passages.loc[passages["doc_a"] == d, "doc_b"]) | set(passages.loc[passages["doc_b"] == d, "doc_a"])
+        partners = partners_of.get(d, ())
         n = len(spans)
         rows.append((d, outlet, n, reused, (n - reused) / n if n else float("nan"), len(partners)))
     return pd.DataFrame(rows, columns=["doc_id", "outlet", "n_words", "n_reused_words", "share_original",
                                        "n_partners"])
 
 
+def _word_starts(text: str) -> np.ndarray:
+    spans = token_spans(text)[1]
+    return spans[:, 0] if len(spans) else np.empty(0, dtype=np.int64)
+
+
+def _words_covered(word_starts: np.ndarray, n_chars: int, starts, ends) -> int:
+    """Words (by their first character) inside any of the ``starts[i]:ends[i]`` character ranges."""
+    mask = np.zeros(n_chars, dtype=bool)
+    for s, e in zip(starts, ends):
+        mask[s:e] = True
+    return int(mask[word_starts].sum())
+
+
 def reuse_pairs(passages: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """``reuse_pairs``: per pair of articles, passages and words shared, as shares of each article."""
-    outlet = documents.set_index("doc_id")["outlet"]
-    n_words = {d: len(token_spans(t)[1]) for d, t in zip(documents["doc_id"], documents["text"])}
+    outlet = dict(zip(documents["doc_id"], documents["outlet"]))
+    length = {d: len(t) for d, t in zip(documents["doc_id"], documents["text"])}
+    words = {d: _word_starts(t) for d, t in zip(documents["doc_id"], documents["text"])}
     rows = []
     for (a, b), grp in passages.groupby(["doc_a", "doc_b"], sort=False):
-        one = _covered(grp, documents[documents["doc_id"].isin([a, b])])
-        wa = int(one[a][token_spans(documents.set_index("doc_id").at[a, "text"])[1][:, 0]].sum())
-        wb = int(one[b][token_spans(documents.set_index("doc_id").at[b, "text"])[1][:, 0]].sum())
-        rows.append((a, b, outlet[a], outlet[b], len(grp), wa, wb, wa / n_words[a], wb / n_words[b]))
+        wa = _words_covered(words[a], length[a], grp["start_a"].to_numpy(), grp["end_a"].to_numpy())
+        wb = _words_covered(words[b], length[b], grp["start_b"].to_numpy(), grp["end_b"].to_numpy())
+        rows.append((a, b, outlet[a], outlet[b], len(grp), wa, wb, wa / words[a].size, wb / words[b].size))
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "outlet_a", "outlet_b", "n_passages", "n_words_a",
                                        "n_words_b", "share_a", "share_b"])
 
