@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 STYLE = Path(__file__).with_name("styles") / "paper.mplstyle"
 SINGLE_COLUMN, DOUBLE_COLUMN = 3.35, 6.9   # inches
@@ -79,6 +80,59 @@ def plot_cleaning(summary, ax=None):
     return fig
 
 
+def interval_panels(table, panel_col: str, panels: list, value: str, label, scale, xlabel: str, ncols: int = 4,
+                    title=str, sharex: bool = False, min_height: float = 1.6, xlabel_size: float = 7):
+    """One panel per entry of ``panels`` (rows of ``table`` whose ``panel_col`` equals it), outlets as rows.
+
+    Dot = ``value`` in the outlet's colour; line = ``ci_low``..``ci_high`` where the row has an
+    interval (none is drawn where it is NaN); text right of it = ``label(row)``. ``scale(panel)``
+    gives ``(xlim, xticks, ticklabels, zero)`` for a panel (``ticklabels`` None: matplotlib's own;
+    ``zero``: where to draw a reference
+    line, or None). Outlets without a row in a panel leave that row empty.
+    """
+    outlets = sorted(table["outlet"].unique())
+    colors = outlet_colors(outlets)
+    ncols = max(1, min(ncols, len(panels)))
+    nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, sharey=True, sharex=sharex, squeeze=False, layout="constrained",
+                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25,
+                                                                           minimum=min_height)))
+    for ax, panel in zip(axes.flat, panels):
+        sub = table[table[panel_col] == panel].set_index("outlet")
+        for y, outlet in enumerate(outlets):
+            if outlet not in sub.index:
+                continue
+            r = sub.loc[outlet]
+            has_ci = not np.isnan(r["ci_low"])
+            err = [[r[value] - r["ci_low"]], [r["ci_high"] - r[value]]] if has_ci else None
+            ax.errorbar(r[value], y, xerr=err, fmt="o", ms=3, color=colors[outlet], elinewidth=1, capsize=0)
+            ax.annotate(label(r), (r["ci_high"] if has_ci else r[value], y), xytext=(2, 0),
+                        textcoords="offset points", fontsize=5, va="center")
+        xlim, xticks, ticklabels, zero = scale(panel)
+        if zero is not None:
+            ax.axvline(zero, color="#999999", lw=0.5)
+        ax.set_title(title(panel), fontsize=7)
+        ax.set_xlim(*xlim)
+        ax.set_xticks(xticks, ticklabels)
+        ax.tick_params(axis="x", labelsize=6)
+    for i, ax in enumerate(axes.flat):
+        if i >= len(panels):
+            ax.set_visible(False)
+            if sharex and i >= ncols:   # the panel above now ends its column: give it the x tick labels
+                axes.flat[i - ncols].xaxis.set_tick_params(labelbottom=True)
+    for row in axes:
+        row[0].set_yticks(range(len(outlets)), outlets)
+    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
+    fig.supxlabel(xlabel, fontsize=xlabel_size)
+    return fig
+
+
+def _profile_scale(measure: str):
+    if measure.startswith("tone"):
+        return (-1, 1.45), [-1, 0, 1], None, 0
+    return (-0.03, 1.35), [0, 0.5, 1], ["0", "50%", "100%"], None
+
+
 def plot_profiles(measures, panels=None, ncols: int = 4):
     """Outlet profiles side by side: one panel per measure, outlets as rows, dot with 95% interval.
 
@@ -87,42 +141,9 @@ def plot_profiles(measures, panels=None, ncols: int = 4):
     selection: one value per outlet) is drawn as a dot alone, so the figure does not pretend to
     an uncertainty it has not computed.
     """
-    import numpy as np
-
     panels = list(panels) if panels is not None else list(dict.fromkeys(measures["measure"]))
-    outlets = sorted(measures["outlet"].unique())
-    colors = outlet_colors(outlets)
-    ncols = max(1, min(ncols, len(panels)))
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, sharey=True, squeeze=False, layout="constrained",
-                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25, minimum=1.5)))
-    for ax, measure in zip(axes.flat, panels):
-        sub = measures[measures["measure"] == measure].set_index("outlet")
-        tone = measure.startswith("tone")
-        for y, outlet in enumerate(outlets):
-            if outlet not in sub.index:
-                continue
-            r = sub.loc[outlet]
-            has_ci = not np.isnan(r["ci_low"])
-            err = [[r["value"] - r["ci_low"]], [r["ci_high"] - r["value"]]] if has_ci else None
-            ax.errorbar(r["value"], y, xerr=err, fmt="o", ms=3, color=colors[outlet], elinewidth=1, capsize=0)
-            label = f"n={int(r['n'])}" if np.isnan(r["k"]) else f"{int(r['k'])}/{int(r['n'])}"
-            ax.annotate(label, (r["ci_high"] if has_ci else r["value"], y), xytext=(2, 0),
-                        textcoords="offset points", fontsize=5, va="center")
-        if tone:
-            ax.axvline(0, color="#999999", lw=0.5)
-            ax.set_xlim(-1, 1.45)
-            ax.set_xticks([-1, 0, 1])
-        else:
-            ax.set_xlim(-0.03, 1.35)
-            ax.set_xticks([0, 0.5, 1], ["0", "50%", "100%"])
-        ax.set_title(measure, fontsize=7)
-        ax.tick_params(axis="x", labelsize=6)
-    for ax in list(axes.flat)[len(panels):]:
-        ax.set_visible(False)
-    for row in axes:
-        row[0].set_yticks(range(len(outlets)), outlets)
-    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
-    fig.supxlabel("dot = value, line = 95% bootstrap interval over sentences (none drawn where not computed); "
-                  "text = counts behind it", fontsize=6)
-    return fig
+    return interval_panels(
+        measures, "measure", panels, "value",
+        lambda r: f"n={int(r['n'])}" if np.isnan(r["k"]) else f"{int(r['k'])}/{int(r['n'])}",
+        _profile_scale, "dot = value, line = 95% bootstrap interval over sentences (none drawn where not "
+        "computed); text = counts behind it", ncols=ncols, min_height=1.5, xlabel_size=6)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .plots import DOUBLE_COLUMN, figure_height, new_axes, outlet_colors
+from .plots import DOUBLE_COLUMN, figure_height, interval_panels, new_axes
 
 ALL_SENTENCES = "(all sentences)"
 
@@ -66,43 +66,10 @@ def plot_frame_salience(salience: pd.DataFrame, ax=None, frames=None, title: str
 
 def _interval_panels(table: pd.DataFrame, panels: list, value: str, label, xlim, xticks, xlabel: str,
                      ncols: int = 4, zero: float | None = None):
-    """One panel per ``panels`` entry (rows of ``table`` with that ``frame``), outlets as rows.
-
-    Dot = ``value`` in the outlet's colour, line = ``ci_low``..``ci_high``, text right of the line =
-    ``label(row)``. Outlets without a row in a panel are left empty.
-    """
-    outlets = sorted(o for o in table["outlet"].unique())
-    colors = outlet_colors(outlets)
-    ncols = max(1, min(ncols, len(panels)))
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, sharey=True, sharex=True, squeeze=False, layout="constrained",
-                             figsize=(DOUBLE_COLUMN, nrows * figure_height(len(outlets), per_row=0.25, minimum=1.6)))
-    for ax, frame in zip(axes.flat, panels):
-        sub = table[table["frame"] == frame].set_index("outlet")
-        for y, outlet in enumerate(outlets):
-            if outlet not in sub.index:
-                continue
-            r = sub.loc[outlet]
-            ax.errorbar(r[value], y, xerr=[[r[value] - r["ci_low"]], [r["ci_high"] - r[value]]], fmt="o",
-                        ms=3, color=colors[outlet], elinewidth=1, capsize=0)
-            ax.annotate(label(r), (r["ci_high"], y), xytext=(2, 0), textcoords="offset points",
-                        fontsize=5, va="center")
-        if zero is not None:
-            ax.axvline(zero, color="#999999", lw=0.5)
-        ax.set_title(frame_label(frame), fontsize=7)
-        ax.set_xlim(*xlim)
-        ax.set_xticks(xticks, [f"{t:g}" if i % 2 == 0 else "" for i, t in enumerate(xticks)])
-        ax.tick_params(axis="x", labelsize=6)
-    for i, ax in enumerate(axes.flat):
-        if i >= len(panels):
-            ax.set_visible(False)
-            if i >= ncols:   # the panel above now ends its column: give it the x tick labels
-                axes.flat[i - ncols].xaxis.set_tick_params(labelbottom=True)
-    for row in axes:
-        row[0].set_yticks(range(len(outlets)), outlets)
-    axes[0][0].set_ylim(len(outlets) - 0.5, -0.5)
-    fig.supxlabel(xlabel, fontsize=7)
-    return fig
+    """One panel per frame (rows of ``table`` with that ``frame``), outlets as rows, on a shared x axis."""
+    ticklabels = [f"{t:g}" if i % 2 == 0 else "" for i, t in enumerate(xticks)]
+    return interval_panels(table, "frame", panels, value, label, lambda _: (xlim, xticks, ticklabels, zero),
+                           xlabel, ncols=ncols, title=frame_label, sharex=True)
 
 
 def plot_frame_shares(salience: pd.DataFrame, frames=None, ncols: int = 4):
