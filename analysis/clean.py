@@ -33,13 +33,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import ConfigError, CorpusError
+from .errors import ConfigError, CorpusError, CorpusWarning
 from .paths import data_path
+from .tokens import load_stopwords, tokenize
 
 STRONG, WEAK = -8.0, -1.0
 SMALL_WORDS = frozenset("a an the of in on at to for and or but nor with by from as vs via into per is are".split())
@@ -396,3 +398,18 @@ def audit_summary(audit: pd.DataFrame, blank: bool = False) -> pd.DataFrame:
     wide = tab.pivot_table(index="doc_id", columns="category", values="line_no", aggfunc="count", fill_value=0)
     order = ["kept"] + sorted(c for c in wide.columns if c != "kept")
     return wide.reindex(columns=[c for c in order if c in wide.columns]).reindex(audit["doc_id"].unique())
+
+
+MIN_ENGLISH_SHARE = 0.2  # English news prose has 40-55% stopword tokens; German or French text 0-10%
+
+
+def warn_not_english(documents: pd.DataFrame) -> None:
+    """Warn about documents that do not look English: lexicons, dictionaries and stopwords are English."""
+    stop = load_stopwords()
+    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+        toks = tokenize(text, numbers=False)
+        share = sum(t in stop for t in toks) / len(toks) if toks else 0.0
+        if len(toks) >= 20 and share < MIN_ENGLISH_SHARE:
+            warnings.warn(f"document {doc_id!r}: only {share:.0%} of its words are common English words; the "
+                          "tone lexicons, frame dictionaries and readability formulas are English, so its "
+                          "numbers will be wrong. Translate it or leave it out.", CorpusWarning, stacklevel=2)

@@ -54,30 +54,12 @@ def _read(run: Run) -> str:
 
 
 def _clean(run: Run) -> str:
-    from .clean import clean_corpus
+    from .clean import clean_corpus, warn_not_english
 
     run.documents, run.paragraphs, audit = clean_corpus(run.documents)
     run.tables["cleaning_audit"] = audit
-    _warn_not_english(run.documents)
+    warn_not_english(run.documents)
     return f"kept {int(audit['kept'].sum())} of {len(audit)} lines"
-
-
-MIN_ENGLISH_SHARE = 0.2  # English news prose has 40-55% stopword tokens; German or French text 0-10%
-
-
-def _warn_not_english(documents: pd.DataFrame) -> None:
-    """Warn about documents that do not look English: lexicons, dictionaries and stopwords are English."""
-    from .errors import CorpusWarning
-    from .tokens import load_stopwords, tokenize
-
-    stop = load_stopwords()
-    for doc_id, text in zip(documents["doc_id"], documents["text"]):
-        toks = tokenize(text, numbers=False)
-        share = sum(t in stop for t in toks) / len(toks) if toks else 0.0
-        if len(toks) >= 20 and share < MIN_ENGLISH_SHARE:
-            warnings.warn(f"document {doc_id!r}: only {share:.0%} of its words are common English words; the "
-                          "tone lexicons, frame dictionaries and readability formulas are English, so its "
-                          "numbers will be wrong. Translate it or leave it out.", CorpusWarning, stacklevel=2)
 
 
 def _segment(run: Run) -> str:
