@@ -20,14 +20,28 @@ Grouping
     the event's vocabulary; at 0.35 the ledes split by verb ("held" vs "hosted"). Change it with
     the ``claims_threshold`` parameter and read ``claims.csv``. Sentences of one article may share
     a claim (an article can repeat a fact).
+    A claim is what outlets report about the same event: when the documents' ``event`` column
+    names two or more events (and every document has one, as the events stage requires),
+    sentences are clustered within each event separately, with the idf fitted over that event's
+    sentences, so a stock phrase cannot join two events' claims. Without events (or with one, or
+    with documents lacking one) the whole corpus is one event. Either way claims are numbered in
+    order of first appearance over the whole table.
 Positions
     ``claim_positions`` (long form, one row per claim and article): ``first_sent_idx``, ``rank``
     (1-based rank of the claim's first sentence among the article's body sentences) and
     ``relative_position`` (``(rank - 1) / (n - 1)``: 0 = first sentence, 1 = last).
 
-Scaling: the clustering needs the full distance matrix (``n**2 / 2`` floats): fine for one
-event's coverage (10,000 sentences take ~400 MB); for larger corpora cluster per event or use
-the reuse stage's shingle index to propose candidate pairs.
+Scaling
+    Exact, without the full similarity matrix. Two groups merge only if their average similarity
+    is at least the threshold, so at least one pair across them is; hence no claim spans two
+    parts of the graph whose edges are the sentence pairs with similarity >= threshold. Those
+    pairs come from a sparse product of the TF-IDF rows, a block of rows at a time (entries below
+    the threshold dropped at once; columns are (event, stem) pairs, so no product crosses
+    events). Average linkage then runs on each connected component alone (two sentences: the
+    pair's own distance decides; one: nothing to do), giving the same clusters as linkage on the
+    whole matrix. Cost grows with the number of similar pairs and with the square of the largest
+    component, which stays small when sentences are clustered within events; a corpus without
+    events whose sentences share stock phrases can form one large component.
 
 Why by hand: claim/event clustering packages need sentence-embedding models that would have to
 be downloaded; TF-IDF and average linkage come from scikit-learn and SciPy.
@@ -52,6 +66,8 @@ from .tokens import terms
 
 THRESHOLD = 0.3
 LABEL_CHARS = 90
+PAIR_BLOCK = 10_000_000  # products computed per block of rows (rows x sentences), bounding memory
+EDGE_SLACK = 2e-9  # edges kept from similarity threshold - slack: the cut adds 1e-9 and rounding is ~1e-16
 
 
 @lru_cache(maxsize=1)
@@ -61,34 +77,155 @@ def _stemmer():
     return SnowballStemmer("english")
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
 def content_stems(text: str) -> list[str]:
     """Content words of ``text`` reduced to Snowball stems."""
-    stem = _stemmer().stem
-    return [stem(w) for w in terms(text)]
+    return [_stem(w) for w in terms(text)]
+
+
+def _identity(stems):
+    return stems
 
 
 def similarity_matrix(texts) -> np.ndarray:
     """Cosine similarity of the TF-IDF vectors of the sentences' content stems."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = list(texts)
-    if not any(content_stems(t) for t in texts):
-        return np.eye(len(texts))
-    x = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit_transform(texts)
+    stems = [content_stems(t) for t in texts]
+    if not any(stems):
+        return np.eye(len(stems))
+    x = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(stems)
     sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)
 
 
-def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
-    """``claims``: ``claim_id, doc_id, sent_idx, text`` for every article sentence.
+def _tfidf(texts, groups: np.ndarray):
+    """TF-IDF rows of ``texts``, each as :class:`~sklearn.feature_extraction.text.TfidfVectorizer`
+    (sublinear tf, smoothed idf, L2-normalised rows) fitted on the texts of its group gives it.
 
-    Claims are numbered ``c001, c002 ...`` in order of their first appearance (documents in
-    table order, sentences in order), so the same input gives the same ids.
+    Columns are (group, stem) pairs, so rows of different groups share none. Within a row the
+    entries keep scikit-learn's order (stems in order of first appearance in the group), so sums
+    over a row add in the same order and give the same floats.
     """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    n = len(texts)
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
+    stems = [content_stems(t) for t in uniques]
+    lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
+    term, vocab = pd.factorize(pd.Series([w for s in stems for w in s], dtype=object))
+    if len(vocab) == 0:
+        return sp.csr_matrix((n, 0))
+    # distinct stems of each distinct text with their counts, in order of first occurrence
+    key, first, count = np.unique(np.repeat(np.arange(len(stems)), lengths) * len(vocab) + term,
+                                  return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    u_term, u_count = (key % len(vocab))[order], count[order]
+    u_len = np.bincount((key // len(vocab))[order], minlength=len(stems))
+    u_start = np.concatenate([[0], np.cumsum(u_len)[:-1]])
+    # the same for every text (row), then one column per (group, stem)
+    row_len = u_len[codes]
+    offsets = np.concatenate([[0], np.cumsum(row_len)[:-1]])
+    entry = np.repeat(u_start[codes] - offsets, row_len) + np.arange(row_len.sum())
+    rows = np.repeat(np.arange(n), row_len)
+    col_key = groups[rows].astype(np.int64) * len(vocab) + u_term[entry]
+    _, first_entry, col, df = np.unique(col_key, return_index=True, return_inverse=True, return_counts=True)
+    order = np.lexsort((first_entry[col], rows))  # rows stay in order; stems by first appearance in the group
+    col, rows, tf = col[order], rows[order], u_count[entry][order].astype(np.float64)
+    n_group = np.bincount(groups)[groups[rows]].astype(np.float64) + 1.0
+    idf = n_group / (df[col].astype(np.float64) + 1.0)
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(tf, out=tf)
+    tf += 1.0
+    tf *= idf
+    indptr = np.concatenate([[0], np.cumsum(row_len)])
+    x = sp.csr_matrix((tf, col, indptr), shape=(n, len(df)))
+    return normalize(x, norm="l2", copy=False)
+
+
+def _edges(x, cut: float):
+    """Pairs ``i < j`` whose rows of ``x`` have a dot product >= ``cut``, a block of rows at a time."""
+    n = x.shape[0]
+    xt = x.T.tocsr()
+    step = max(1, PAIR_BLOCK // max(n, 1))
+    out_i, out_j, out_s = [], [], []
+    for start in range(0, n, step):
+        block = (x[start:start + step] @ xt).tocoo()
+        keep = (block.data >= cut) & (block.col > block.row + start)
+        out_i.append(block.row[keep] + start)
+        out_j.append(block.col[keep])
+        out_s.append(block.data[keep])
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
+
+
+def _average_linkage(x, threshold: float) -> np.ndarray:
+    """Flat average-linkage clusters of the rows of ``x`` cut at similarity ``threshold`` (full matrix)."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
+    sim = (x @ x.T).toarray()
+    np.fill_diagonal(sim, 1.0)
+    dist = 1.0 - np.clip(sim, 0.0, 1.0)
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    return fcluster(tree, t=1.0 - threshold + 1e-9, criterion="distance")
+
+
+def _cluster(texts, groups: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+    """Cluster labels of ``texts`` (clusters never cross ``groups``) and the largest component's size."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(texts)
+    if 1.0 - threshold + 1e-9 >= 1.0:  # every distance is <= 1: each group is one cluster
+        return groups.copy(), int(np.bincount(groups).max())
+    x = _tfidf(texts, groups)
+    i, j, s = _edges(x, threshold - EDGE_SLACK)
+    _, comp = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n)), directed=False)
+    labels = np.arange(n)
+    sizes = np.bincount(comp)
+    pair = sizes[comp[i]] == 2  # two sentences join iff their distance is within the cut
+    dist = 1.0 - np.clip(s[pair], 0.0, 1.0)
+    join = dist <= 1.0 - threshold + 1e-9
+    labels[j[pair][join]] = i[pair][join]
+    order = np.argsort(comp, kind="stable")
+    bounds = np.cumsum(sizes)
+    for c in np.flatnonzero(sizes > 2):
+        members = order[bounds[c] - sizes[c]:bounds[c]]
+        _, first, inverse = np.unique(_average_linkage(x[members], threshold), return_index=True,
+                                      return_inverse=True)
+        labels[members] = members[first[inverse]]
+    return labels, int(sizes.max()) if n else 0
+
+
+def _event_codes(sentences: pd.DataFrame, documents: pd.DataFrame | None) -> np.ndarray | None:
+    """Each sentence's event, when every document names one and there are two or more; else None."""
+    if documents is None or "event" not in documents.columns:
+        return None
+    events = documents["event"].fillna("").astype(str).str.strip()
+    if (events == "").any() or events.nunique() < 2:
+        return None
+    codes, _ = pd.factorize(sentences["doc_id"].map(pd.Series(events.values, index=documents["doc_id"])))
+    return None if (codes < 0).any() else codes
+
+
+def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD,
+                 documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``claims``: ``claim_id, doc_id, sent_idx, text`` for every article sentence.
+
+    Claims are numbered ``c001, c002 ...`` in order of their first appearance (documents in
+    table order, sentences in order), so the same input gives the same ids. With ``documents``
+    whose ``event`` column names two or more events (and every document one), sentences are
+    grouped within each event (see the module docstring).
+    """
     if not 0 < threshold <= 1:
         from .errors import ConfigError
 
@@ -97,19 +234,15 @@ def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD) -> pd.Da
     body = sentences[sentences["para_role"] == "paragraph"].reset_index(drop=True)
     if len(body) == 0:
         return pd.DataFrame(columns=["claim_id", "doc_id", "sent_idx", "text"])
-    if len(body) == 1:
-        labels = np.array([1])
-    else:
-        dist = 1.0 - similarity_matrix(body["text"])
-        dist = (dist + dist.T) / 2
-        np.fill_diagonal(dist, 0.0)
-        tree = linkage(squareform(dist, checks=False), method="average")
-        labels = fcluster(tree, t=1.0 - threshold + 1e-9, criterion="distance")
-    order = {}
-    for lab in labels:
-        order.setdefault(lab, len(order) + 1)
-    width = max(3, len(str(len(order))))
-    body.insert(0, "claim_id", [f"c{order[lab]:0{width}d}" for lab in labels])
+    events = _event_codes(body, documents)
+    groups = np.zeros(len(body), dtype=np.int64) if events is None else events.astype(np.int64)
+    labels, _ = _cluster(body["text"].tolist(), groups, threshold)
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(1, len(first) + 1)
+    number = rank[inverse]
+    width = max(3, len(str(len(first))))
+    body.insert(0, "claim_id", [f"c{k:0{width}d}" for k in number])
     return body[["claim_id", "doc_id", "sent_idx", "text"]]
 
 
@@ -126,11 +259,39 @@ def claim_positions(claims: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
         ["claim_id", "rank"], kind="stable").reset_index(drop=True)
 
 
+def _shorten(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _label(grp: pd.DataFrame) -> str:
     """The claim's most central sentence (highest mean similarity to the others), shortened."""
     texts = grp["text"].tolist()
     best = texts[int(similarity_matrix(texts).mean(axis=1).argmax())] if len(texts) > 2 else texts[0]
-    return best if len(best) <= LABEL_CHARS else best[:LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return _shorten(best)
+
+
+def claim_labels(claims: pd.DataFrame) -> pd.Series:
+    """:func:`_label` of every claim at once, indexed by ``claim_id`` (sorted).
+
+    A sentence's summed similarity to its claim is its TF-IDF row (fitted on the claim's
+    sentences) times the sum of the claim's rows, so no claim needs its similarity matrix.
+    Sentences within ``1e-10`` of the claim's best mean similarity count as tied and the first wins,
+    as ``argmax`` picks the first of equal values.
+    """
+    ids, group = np.unique(claims["claim_id"].to_numpy(dtype=object), return_inverse=True)
+    texts = claims["text"].tolist()
+    size = np.bincount(group, minlength=len(ids))
+    x = _tfidf(texts, group).tocoo()
+    col_sum = np.bincount(x.col, weights=x.data, minlength=x.shape[1])  # columns belong to one claim each
+    score = (np.bincount(x.row, weights=x.data * col_sum[x.col], minlength=len(texts))
+             - np.bincount(x.row, weights=x.data * x.data, minlength=len(texts)) + 1.0) / size[group]
+    best = np.full(len(ids), -np.inf)
+    np.maximum.at(best, group, score)
+    top = score >= best[group] - 1e-10
+    pick = pd.Series(np.arange(len(texts)))[top].groupby(group[top]).first()  # first top sentence per claim
+    first = pd.Series(np.arange(len(texts))).groupby(group).first()
+    chosen = np.where(size > 2, pick.reindex(range(len(ids))).to_numpy(), first.to_numpy())
+    return pd.Series([_shorten(texts[i]) for i in chosen], index=pd.Index(ids, name="claim_id"), name="label")
 
 
 def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
@@ -140,16 +301,22 @@ def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFram
     first); ``positions`` gives ``outlet: rank/relative position`` for each, e.g.
     ``ANI: 2 (0.08); NewsX: 6 (0.25)``; the long form is ``claim_positions``.
     """
-    rows = []
-    for cid, grp in claims.groupby("claim_id", sort=True):
-        pos = positions[positions["claim_id"] == cid].sort_values(["relative_position", "outlet"])
-        per_outlet = pos.groupby("outlet", sort=False).first().reset_index()
-        rows.append((cid, _label(grp), per_outlet["outlet"].nunique(), "; ".join(per_outlet["outlet"]),
-                     grp["doc_id"].nunique(), len(grp),
-                     "; ".join(f"{o}: {r} ({p:.2f})" for o, r, p in
-                               zip(per_outlet["outlet"], per_outlet["rank"], per_outlet["relative_position"]))))
-    return pd.DataFrame(rows, columns=["claim_id", "label", "n_outlets", "outlets", "n_articles", "n_sentences",
-                                       "positions"])
+    cols = ["claim_id", "label", "n_outlets", "outlets", "n_articles", "n_sentences", "positions"]
+    if len(claims) == 0:
+        return pd.DataFrame(columns=cols)
+    per_outlet = (positions.sort_values(["claim_id", "relative_position", "outlet"], kind="stable")
+                  .drop_duplicates(["claim_id", "outlet"]))
+    per_outlet = per_outlet.assign(place=[f"{o}: {r} ({p:.2f})" for o, r, p in zip(
+        per_outlet["outlet"], per_outlet["rank"], per_outlet["relative_position"])])
+    by_claim = per_outlet.groupby("claim_id", sort=True)
+    grouped = claims.groupby("claim_id", sort=True)
+    out = pd.DataFrame({"label": claim_labels(claims),
+                        "n_outlets": by_claim.size(),
+                        "outlets": by_claim["outlet"].agg("; ".join),
+                        "n_articles": grouped["doc_id"].nunique(),
+                        "n_sentences": grouped.size(),
+                        "positions": by_claim["place"].agg("; ".join)})
+    return out.rename_axis("claim_id").reset_index()[cols]
 
 
 def own_claims(coverage: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
@@ -164,7 +331,7 @@ def own_claims(coverage: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
 def stage(run) -> str:
     """Pipeline stage: ``claims``, ``claim_positions``, ``claim_coverage``, ``claims_own``."""
     threshold = float(run.params.get("claims_threshold", THRESHOLD))
-    claims = group_claims(run.sentences, threshold=threshold)
+    claims = group_claims(run.sentences, threshold=threshold, documents=run.documents)
     positions = claim_positions(claims, run.documents)
     coverage = claim_coverage(claims, positions)
     run.tables["claims"] = claims
@@ -172,4 +339,7 @@ def stage(run) -> str:
     run.tables["claim_coverage"] = coverage
     run.tables["claims_own"] = own_claims(coverage, positions)
     shared = int((coverage["n_outlets"] > 1).sum())
-    return f"{len(coverage)} claims from {len(claims)} sentences; {shared} reported by two or more outlets"
+    events = _event_codes(claims, run.documents)
+    within = f" within {events.max() + 1} events" if events is not None else ""
+    return (f"{len(coverage)} claims from {len(claims)} sentences{within}; {shared} reported by two or more "
+            "outlets")
