@@ -1,11 +1,14 @@
-"""Tests of analysis.readability: equality with textstat, offline syllable counts, the short-text flag."""
+"""Tests of analysis.readability: equality with textstat, offline syllable counts, the short-text flag,
+the per-document contract."""
 from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import analysis.readability as rd
 
@@ -145,3 +148,147 @@ def test_short_text_flagged_long_text_not():
     assert "want 100 words (textstat counts 15)" in res.loc["short", "readability_note"]
     assert (res.loc["long", "readability_sentences"], res.loc["long", "readability_words"]) == (30, 150)
     assert res.loc["long", "readability_note"] == ""
+
+
+# --- the fast path (per word type) equals textstat's public functions ----------------------------
+
+def _old_readability(sentences):
+    """The table as the module made it before the fast path: textstat's public functions per text."""
+    rows = []
+    for doc_id, text in rd.document_texts(sentences).items():
+        scores = rd.textstat_scores(text)
+        scores["readability_note"] = rd.reliability_note(scores["readability_sentences"], scores["readability_words"])
+        rows.append({"doc_id": doc_id, **scores})
+    cols = ["doc_id", *rd.MEASURES, "readability_words", "readability_sentences", "readability_note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _sentences_of(corpus):
+    from analysis.clean import clean_corpus
+    from analysis.corpus import read_corpus
+    from analysis.segment import segment
+
+    docs, paragraphs, _ = clean_corpus(read_corpus(corpus))
+    return docs, segment(paragraphs)
+
+
+@pytest.fixture(scope="module", params=["bundled", "events"])
+def corpus_units(request):
+    from analysis.paths import BUNDLED_CORPUS
+
+    corpus = BUNDLED_CORPUS if request.param == "bundled" else Path(__file__).parent / "data" / "events_corpus"
+    return _sentences_of(corpus)
+
+
+def test_fast_table_equals_textstat_on_corpora(corpus_units):
+    _, sentences = corpus_units
+    new, old = rd.readability(sentences), _old_readability(sentences)
+    assert len(new) > 3
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+    for m in rd.MEASURES:                                     # the same floats, not merely close
+        assert new[m].tolist() == old[m].tolist(), m
+
+
+def test_document_texts_equal_pandas_groupby(corpus_units):
+    _, sentences = corpus_units
+    ordered = sentences.sort_values(["doc_id", "sent_idx"], kind="stable")
+    expected = ordered.groupby("doc_id", sort=False)["text"].agg(lambda s: " ".join(str(t).strip() for t in s))
+    pd.testing.assert_series_equal(rd.document_texts(sentences), expected)
+
+
+ODD_TEXTS = [
+    "", " ", "word", "Word.", "...", "?!", "12 345 6.7 1,000,000.", "co-operation well-known --- - x-ray",
+    "Don't. It's the dog's bone, isn't it? They'd've gone. 'Quoted' words' ends 'tis",
+    "DON'T SHOUT. IT'S LOUD. O'Neill's rock'n'roll.",
+    "\u201cCurly\u201d quotes \u2018and\u2019 dashes \u2014 and \u2013 ellipses\u2026 \u00bfQu\u00e9? \u00a1S\u00ed!",
+    "\u0130stanbul and \u0130dea and \u0130zmir.",           # lower-cased to i + U+0307, see _text_syllables
+    "supercalifragilisticexpialidocious " * 3 + "pneumonoultramicroscopicsilicovolcanoconiosis" * 4,
+    "A. B. C. D. E. F.", "Mr. Smith met Dr. Jones at 5 p.m. on Jan. 3.", "one two\tthree\nfour\u00a0five",
+    "na\u00efve caf\u00e9 r\u00e9sum\u00e9 \u00fcber stra\u00dfe \u0391\u0398\u0397\u039d\u0391 \u03a3\u039f\u03a6\u039f\u03a3",
+    "_under_score_ and #hash @at 50% $5 &c",
+]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_fast_scores_equal_textstat_on_odd_texts(text):
+    assert rd.readability_scores(text) == rd.textstat_scores(text)
+
+
+def test_idea_with_dotted_capital_uses_textstats_loop_not_count_syllables():
+    # "İdea".lower() is "i̇dea" (i + U+0307); textstat's text total looks that up as it is (pyphen: 1),
+    # while count_syllables("i̇dea") would first strip U+0307 and find CMU "idea" (3).
+    count_syllables = sys.modules["textstat.backend.counts._count_syllables"].count_syllables
+    word = "\u0130dea".lower()
+    assert count_syllables(word, rd.EN) == 3
+    assert rd._text_syllables(word, rd.EN) == 1
+    assert rd.readability_scores("\u0130dea") == rd.textstat_scores("\u0130dea")
+
+
+def test_word_caches_do_not_leak_between_texts():
+    texts = ["The interoperability agreement.", "Interoperability, again and again!", "The cat sat."]
+    together = rd.readability_table(texts)
+    for i, t in enumerate(texts):
+        assert together.iloc[i].to_dict() == rd.readability_table([t]).iloc[0].to_dict() == \
+            pd.Series(rd.textstat_scores(t))[together.columns].to_dict()
+
+
+WORDS = ["the", "navy", "sailed", "home", "interoperability", "co-production", "Japan's", "don't", "I",
+         "IDEA", "area", "defence", "2014", "3.5", "U.S.", "e-mail", "Dr.", "\u0130stanbul", "\u00e9t\u00e9",
+         "rock'n'roll", "'quoted'", "--", "\u2014", "\u2026", "a", "unconstitutionally", "x" * 60]
+word_st = st.one_of(st.sampled_from(WORDS),
+                    st.text(alphabet="abcdeiouyAEIOU\u0130\u00e9'-.,!?;:\"\u2019\u201c0123456789_", min_size=1,
+                            max_size=25))
+sep_st = st.sampled_from([" ", " ", " ", ". ", "! ", "? ", ", ", "\n", " - ", "... ", "\t"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(word_st, sep_st), max_size=60))
+@example([])
+@example([("one", "")])
+def test_fast_scores_equal_textstat_on_generated_texts(parts):
+    text = "".join(w + s for w, s in parts)
+    assert rd.readability_scores(text) == rd.textstat_scores(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_fast_scores_equal_textstat_on_any_unicode(text):
+    assert rd.readability_scores(text) == rd.textstat_scores(text)
+
+
+# --- the per-document contract ------------------------------------------------------------------
+
+def _run(documents, sentences):
+    from analysis.pipeline import Run
+
+    return Run(Path("unused"), Path("unused"), documents=documents, sentences=sentences)
+
+
+def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(corpus_units):
+    docs, sentences = corpus_units
+    docs = docs[["doc_id", "outlet"]].reset_index(drop=True)
+    whole = _run(docs.copy(), sentences.copy())
+    line = rd.stage(whole)
+    n_flag = int((whole.documents["readability_note"] != "").sum())
+    assert line == f"{len(docs)} documents scored, {n_flag} flagged as short for some formulas"
+    pd.testing.assert_frame_equal(whole.documents, docs.merge(_old_readability(sentences), on="doc_id", how="left"),
+                                  check_exact=True)
+    cuts = [0, len(docs) // 3, 2 * len(docs) // 3, len(docs)]
+    parts = []
+    for a, b in zip(cuts, cuts[1:]):
+        chunk_docs = docs.iloc[a:b].reset_index(drop=True)
+        chunk = _run(chunk_docs, sentences[sentences["doc_id"].isin(chunk_docs["doc_id"])].reset_index(drop=True))
+        rd.annotate(chunk)
+        parts.append(chunk.documents)
+    joined = _run(pd.concat(parts, ignore_index=True), sentences)
+    pd.testing.assert_frame_equal(joined.documents, whole.documents, check_exact=True)
+    assert rd.summarise(joined) == line
+
+
+def test_summarise_counts_only_documents_with_text():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "empty"]})
+    run = _run(docs, SENTENCES)
+    rd.annotate(run)
+    assert run.documents["doc_id"].tolist() == ["d1", "d2", "empty"]
+    assert pd.isna(run.documents.loc[2, "flesch_reading_ease"])
+    assert rd.summarise(run) == "2 documents scored, 2 flagged as short for some formulas"
