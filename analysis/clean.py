@@ -327,8 +327,11 @@ def shared_heading_keys(texts, min_docs: int = 3) -> frozenset:
     return frozenset(k for k, n in counts.items() if n >= min_docs)
 
 
-def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None):
+def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None, shared: frozenset | None = None):
     """Clean every document.
+
+    ``shared`` is :func:`shared_heading_keys` of the whole corpus; given, it lets a chunk of the
+    documents be cleaned exactly as the whole corpus would be (:mod:`analysis.engine`).
 
     Returns ``(documents, paragraphs, audit)``: the documents table with the cleaned ``text`` and
     header metadata (``header_date``, ``dateline``, ``credit``) added, a ``paragraphs`` table
@@ -336,7 +339,8 @@ def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None):
     (``doc_id, line_no, text, kept, reason, para_idx, role``).
     """
     fu = furniture or load_furniture()
-    shared = shared_heading_keys(documents["raw_text"])
+    if shared is None:
+        shared = shared_heading_keys(documents["raw_text"])
     docs = documents.copy()
     texts, metas, para_rows, audit_rows = [], [], [], []
     for doc in docs.itertuples(index=False):
@@ -413,3 +417,22 @@ def warn_not_english(documents: pd.DataFrame) -> None:
             warnings.warn(f"document {doc_id!r}: only {share:.0%} of its words are common English words; the "
                           "tone lexicons, frame dictionaries and readability formulas are English, so its "
                           "numbers will be wrong. Translate it or leave it out.", CorpusWarning, stacklevel=2)
+
+
+def context(documents: pd.DataFrame) -> dict:
+    """The one corpus-wide input of cleaning: heading-like lines recurring across documents."""
+    return {"shared_headings": shared_heading_keys(documents["raw_text"])}
+
+
+def annotate(run) -> None:
+    """Per-document part of the stage: cleaned text, header metadata, paragraphs, ``cleaning_audit``."""
+    shared = (run.context or {}).get("shared_headings")
+    run.documents, run.paragraphs, run.tables["cleaning_audit"] = clean_corpus(run.documents, shared=shared)
+    run.documents = run.documents.drop(columns=["raw_text"])  # the cleaned text and the audit remain
+
+
+def summarise(run) -> str:
+    """Corpus-level part: the not-English check and the summary line."""
+    warn_not_english(run.documents)
+    audit = run.tables["cleaning_audit"]
+    return f"kept {int(audit['kept'].sum())} of {len(audit)} lines"

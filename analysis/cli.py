@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import CorpusWarning, SuiteError
 from .paths import BUNDLED_CORPUS
+from .engine import CHUNK_SIZE, ENGINES
 from .pipeline import OPTIONAL_STAGES
 
 
@@ -35,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--topic-k", type=int, default=None,
                        help="fix the number of topics instead of choosing it by coherence and stability")
         s.add_argument("--seed", type=int, default=20250505, help="random seed for bootstrap and topic models")
+        g = s.add_argument_group("where the per-document work runs (same tables with every choice)")
+        g.add_argument("--engine", choices=ENGINES, default="local",
+                       help="local: worker processes on this machine (default); dask: a dask.distributed cluster")
+        g.add_argument("--workers", type=int, default=None,
+                       help="processes (local) or LocalCluster workers (dask); default: the usable CPUs")
+        g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --engine dask: the scheduler to use (tcp://host:8786) instead of a LocalCluster")
+        g.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, metavar="N",
+                       help=f"articles per task of the per-document stages (default {CHUNK_SIZE})")
         if name == "features":
             s.add_argument("--skip", default="", metavar="STAGE[,STAGE]",
                            help=f"leave out optional stages (any of: {', '.join(OPTIONAL_STAGES)}); "
@@ -52,7 +62,11 @@ def main(argv=None) -> int:
 
     params = {"encoding": args.encoding, "max_file_mb": args.max_file_mb, "seed": args.seed,
               "frames": str(args.frames.resolve()) if args.frames else None}
-    for key in ("hand_coding", "targets", "topic_k"):
+    if args.scheduler and args.engine != "dask":
+        print(f"error: --scheduler {args.scheduler}: only used with --engine dask; add --engine dask.", file=sys.stderr)
+        return 2
+    params.update(engine=args.engine, chunk_size=args.chunk_size)
+    for key in ("hand_coding", "targets", "topic_k", "workers", "scheduler"):
         value = getattr(args, key)
         if value is not None:
             params[key] = str(value.resolve()) if isinstance(value, Path) else value

@@ -6,7 +6,10 @@ finished files into ``OUT/`` only when every step has succeeded, so a failed or 
 leaves earlier outputs as they were.
 
 A stage is a function ``stage(run)`` that reads tables from :class:`Run` and adds columns or
-tables to it; later issues add stages to :data:`STAGES`.
+tables to it. A stage whose work is partly per document splits it: its module's ``annotate(run)``
+does the per-document part (on any chunk of documents, anywhere: :mod:`analysis.engine`) and
+``summarise(run)`` the corpus-level rest; ``stage`` is then the two in a row. :func:`build` runs
+every ``annotate`` first, chunk by chunk, then every ``summarise`` or ``stage`` in order.
 """
 from __future__ import annotations
 
@@ -42,6 +45,7 @@ class Run:
     documents: pd.DataFrame | None = None
     paragraphs: pd.DataFrame | None = None
     sentences: pd.DataFrame | None = None
+    context: dict = field(default_factory=dict)  # corpus-wide inputs of the per-document phase
 
 
 def _read(run: Run) -> str:
@@ -53,28 +57,11 @@ def _read(run: Run) -> str:
     return f"{len(run.documents)} documents from {n_out} outlets"
 
 
-def _clean(run: Run) -> str:
-    from .clean import clean_corpus, warn_not_english
-
-    run.documents, run.paragraphs, audit = clean_corpus(run.documents)
-    run.tables["cleaning_audit"] = audit
-    warn_not_english(run.documents)
-    return f"kept {int(audit['kept'].sum())} of {len(audit)} lines"
-
-
-def _segment(run: Run) -> str:
-    from .segment import count_units, segment
-
-    run.sentences = segment(run.paragraphs)
-    run.documents = count_units(run.documents, run.paragraphs, run.sentences)
-    return f"{len(run.sentences)} sentences"
-
-
 # (name, what it does, function or "module:function"); run in this order.
 STAGES = [
     ("corpus", "reading the corpus", _read),
-    ("clean", "removing page furniture", _clean),
-    ("segment", "splitting paragraphs and sentences", _segment),
+    ("clean", "removing page furniture", "analysis.clean:stage"),
+    ("segment", "splitting paragraphs and sentences", "analysis.segment:stage"),
     ("lexical", "counting terms, distinctive words and keyness", "analysis.lexical:stage"),  # issue 3
     ("readability", "scoring readability", "analysis.readability:stage"),  # issue 3
     ("diversity", "measuring lexical diversity", "analysis.diversity:stage"),  # issue 3
@@ -107,30 +94,87 @@ def corpus_fingerprint(corpus: Path) -> dict:
     return {"manifest_sha256": export.file_sha256(manifest), "corpus_sha256": whole.hexdigest()}
 
 
+def resolve(func):
+    """``(annotate, summarise)`` of a stage: annotate is None when the stage is corpus-level only."""
+    if not isinstance(func, str):
+        return None, func
+    mod_name, attr = func.split(":")
+    mod = importlib.import_module(mod_name)
+    if hasattr(mod, "annotate") and hasattr(mod, "summarise"):
+        return mod.annotate, mod.summarise
+    return None, getattr(mod, attr)
+
+
+def _eta(t0: float, done: int, total: int) -> str:
+    elapsed = time.perf_counter() - t0
+    if done >= total:
+        return f"{elapsed:.1f} s"
+    left = elapsed / done * (total - done) if done else float("nan")
+    return f"{elapsed:.0f} s elapsed, about {left:.0f} s left" if done else f"{elapsed:.0f} s elapsed"
+
+
 def build(corpus, out, params: dict | None = None, progress=None) -> Run:
-    """Run every stage in memory; ``progress(step, total, message)`` is told of each step."""
+    """Run every stage in memory; ``progress(step, total, message)`` is told of each step.
+
+    Phase 1 runs the per-document part of every stage on chunks of documents (engine, workers
+    and chunk size from ``params``: ``engine``, ``workers``, ``chunk_size``, ``scheduler``);
+    phase 2 runs the corpus-level parts in stage order. Each stage's line reports the seconds it
+    took, summed over the chunks for its per-document part.
+    """
+    from . import engine
+    from .clean import context as clean_context
+
     run = Run(Path(corpus), Path(out), dict(params or {}))
     total = len(STAGES)
-    for i, (name, what, func) in enumerate(STAGES, 1):
-        if isinstance(func, str):
-            mod, attr = func.split(":")
-            func = getattr(importlib.import_module(mod), attr)
-        if name in run.params.get("skip", ()):
+    skip = set(run.params.get("skip", ()))
+    plan = [(i, name, what, *resolve(func)) for i, (name, what, func) in enumerate(STAGES, 1)]
+    first = plan[0]
+    t0 = time.perf_counter()
+    if progress:
+        progress(1, total, f"{first[2]} ...")
+    summary = first[4](run)
+    if progress:
+        progress(1, total, f"{first[2]}: {summary} ({time.perf_counter() - t0:.1f} s)")
+
+    annotators = [(name, ann) for i, name, what, ann, _ in plan[1:] if ann is not None and name not in skip]
+    run.context = clean_context(run.documents)
+    eng = run.params.get("engine", "local")
+    n_docs = len(run.documents)
+    t_phase = time.perf_counter()
+    if progress:
+        names = ", ".join(name for name, _ in annotators)
+        progress(2, total, f"per-document stages ({names}) on {n_docs} articles ...")
+
+    def chunk_done(done, n):
+        if progress:
+            progress(2, total, f"per-document stages: {done} of {n} articles ({_eta(t_phase, done, n)})")
+
+    parts = engine.run_chunks(run.documents, run.params, run.context, annotators, engine=eng,
+                              workers=run.params.get("workers"),
+                              chunk_size=int(run.params.get("chunk_size") or engine.CHUNK_SIZE),
+                              scheduler=run.params.get("scheduler"), progress=chunk_done)
+    run.documents, run.paragraphs, run.sentences = parts["documents"], parts["paragraphs"], parts["sentences"]
+    run.tables.update(parts["tables"])
+
+    for i, name, what, ann, summarise in plan[1:]:
+        if name in skip:
             if progress:
                 progress(i, total, f"{what}: skipped (--skip {name})")
             continue
-        if progress:
+        if progress and ann is None:
             progress(i, total, f"{what} ...")
         t0 = time.perf_counter()
-        summary = func(run)
+        summary = summarise(run)
+        seconds = time.perf_counter() - t0 + parts["seconds"].get(name, 0.0)
         if progress:
-            progress(i, total, f"{what}: {summary or 'done'} ({time.perf_counter() - t0:.1f} s)")
+            progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
+    run.tables = {k: v for k, v in run.tables.items() if not k.startswith("_")}
     return run
 
 
 def documents_table(run: Run) -> pd.DataFrame:
     """``documents.csv``: the contract's columns first, then metadata, then the cleaned text."""
-    docs = run.documents.drop(columns=["raw_text"])
+    docs = run.documents.drop(columns=["raw_text"], errors="ignore")
     first = ["doc_id", "outlet", "date", "title", "stage", "n_paragraphs", "n_sentences", "n_tokens"]
     for col in first:
         if col not in docs.columns:
@@ -144,14 +188,19 @@ LATEX_TABLES = {"frame_salience", "frame_prominence", "frame_validation", "senti
                 "topic_labels", "voices_by_outlet", "reuse_documents", "event_summary"}
 
 
+# How the work was spread: recorded in run.json, left out of the tables' sidecars (same tables either way).
+EXECUTION_PARAMS = ("engine", "workers", "chunk_size", "scheduler")
+
+
 def write_tables(run: Run, dest: Path) -> list[Path]:
     """Write every table of the run to ``dest`` with provenance sidecars."""
-    params = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
-    params.setdefault("corpus", str(run.corpus))
+    everything = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
+    everything.setdefault("corpus", str(run.corpus))
+    params = {k: v for k, v in everything.items() if k not in EXECUTION_PARAMS}
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
     paths = [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES)
              for name, df in tables.items()]
-    export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=params),
+    export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=everything),
                                                       indent=2, sort_keys=True) + "\n")
     return paths
 

@@ -109,3 +109,13 @@ def count_units(documents: pd.DataFrame, paragraphs: pd.DataFrame, sentences: pd
     docs["n_sentences"] = docs["doc_id"].map(sentences.groupby("doc_id").size()).fillna(0).astype(int)
     docs["n_tokens"] = [len(tokenize(t)) for t in docs["text"]]
     return docs
+
+
+def annotate(run) -> None:
+    """Per-document part of the stage: the ``sentences`` table and the unit counts of each document."""
+    run.sentences = segment(run.paragraphs)
+    run.documents = count_units(run.documents, run.paragraphs, run.sentences)
+
+
+def summarise(run) -> str:
+    return f"{len(run.sentences)} sentences"

@@ -1,0 +1,185 @@
+"""Where the per-document work runs: in this process, in worker processes, or on a dask cluster.
+
+A run has two phases (:func:`analysis.pipeline.build`):
+
+1. **Per document.** Cleaning, segmentation and the ``annotate`` part of every stage that has one
+   (readability, diversity, sentence tone, frame coding, quote attribution, ...) depend on one
+   document at a time. The documents table is cut into contiguous chunks of ``chunk_size``
+   articles; each chunk goes through every annotator in stage order (:func:`process_chunk`), and
+   the chunks' tables are concatenated in document order (:func:`combine`). The result is the
+   same, to the byte, whatever the chunking and wherever the chunks ran: that is each
+   annotator's contract, and ``tests/test_engine.py`` checks it on whole runs.
+2. **Corpus level.** What needs all documents runs once, in this process, on the combined
+   tables: each stage's ``summarise`` (or its whole ``stage`` when it has no per-document part).
+
+How the corpus-level stages combine partial results: term counts are per document and are
+summed per outlet (lexical, keyness: the vocabulary is the union of the chunks' terms and the
+Dirichlet prior is the summed counts); bootstrap intervals, frame salience and tone aggregate
+the concatenated sentence columns; topic models, the reuse index and claims are fitted on the
+combined tables (their vectorisers see every document at once, so no chunk-level vocabulary
+exists to merge). One corpus-wide input feeds phase 1: the heading-like lines that recur in
+several documents (page furniture, :func:`analysis.clean.shared_heading_keys`), computed first
+from all raw texts and sent with every chunk.
+
+Engines
+    ``local`` (default): chunks run in ``workers`` processes (default: the usable CPUs); a
+    corpus of at most one chunk, or ``workers=1``, runs in this process with no pool.
+    ``dask``: chunks are tasks on a ``dask.distributed`` cluster, a ``LocalCluster`` of
+    ``workers`` single-threaded processes by default, or the scheduler at ``scheduler``
+    (``tcp://host:8786``); its workers need framing-suite installed. Results are gathered in
+    chunk order, so both engines give identical tables.
+
+Why by hand: the stages are plain functions on pandas tables; a process pool and dask's
+``Client.map`` already do the scheduling, and what is ours is only the cut and the concatenation
+(column order and absent metadata columns, which depend on which documents a chunk holds).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import pandas as pd
+
+from .errors import ConfigError
+
+ENGINES = ("local", "dask")
+CHUNK_SIZE = 200
+
+
+def usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def chunks(documents: pd.DataFrame, size: int) -> list[pd.DataFrame]:
+    """Contiguous slices of ``documents`` of at most ``size`` rows (index reset)."""
+    if size < 1:
+        raise ConfigError(f"--chunk-size {size}: must be at least 1 article.")
+    return [documents.iloc[i:i + size].reset_index(drop=True) for i in range(0, len(documents), size)]
+
+
+def process_chunk(documents: pd.DataFrame, params: dict, context: dict, annotators: list) -> dict:
+    """Run the annotators ``[(name, func)]`` in order on one chunk; its tables and seconds per stage."""
+    from .pipeline import Run
+
+    run = Run(corpus=None, out=None, params=params, context=context)
+    run.documents = documents
+    seconds = {}
+    for name, func in annotators:
+        t0 = time.perf_counter()
+        func(run)
+        seconds[name] = time.perf_counter() - t0
+    return {"documents": run.documents, "paragraphs": run.paragraphs, "sentences": run.sentences,
+            "tables": run.tables, "seconds": seconds, "n_documents": len(documents)}
+
+
+def _column_order(frames: list[pd.DataFrame]) -> list[str]:
+    """Columns of all frames, each new one placed after the column it follows where it first appears.
+
+    A single run over all documents orders metadata columns by first appearance; chunk by chunk,
+    a column first seen in a later chunk is inserted after its predecessor there, which gives
+    the same order.
+    """
+    order: list[str] = []
+    for df in frames:
+        prev = None
+        for col in df.columns:
+            if col not in order:
+                order.insert(order.index(prev) + 1 if prev is not None else 0, col)
+            prev = col
+    return order
+
+
+def _concat(frames: list) -> pd.DataFrame | None:
+    frames = [f for f in frames if f is not None]
+    if not frames:
+        return None
+    if len(frames) == 1:
+        return frames[0]
+    order = _column_order(frames)
+    filled = []
+    for f in frames:
+        missing = [c for c in order if c not in f.columns]
+        filled.append(f.assign(**{c: "" for c in missing}) if missing else f)  # metadata absent from a chunk
+    return pd.concat([f[order] for f in filled], ignore_index=True)
+
+
+def combine(parts: list[dict]) -> dict:
+    """Concatenate the chunks' results (in chunk order) into one set of tables and summed seconds."""
+    names = list(dict.fromkeys(name for p in parts for name in p["tables"]))
+    seconds: dict[str, float] = {}
+    for p in parts:
+        for name, s in p["seconds"].items():
+            seconds[name] = seconds.get(name, 0.0) + s
+    return {"documents": _concat([p["documents"] for p in parts]),
+            "paragraphs": _concat([p["paragraphs"] for p in parts]),
+            "sentences": _concat([p["sentences"] for p in parts]),
+            "tables": {n: _concat([p["tables"].get(n) for p in parts]) for n in names},
+            "seconds": seconds}
+
+
+def _pool_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_chunks(documents: pd.DataFrame, params: dict, context: dict, annotators: list, engine: str = "local",
+               workers: int | None = None, chunk_size: int = CHUNK_SIZE, scheduler: str | None = None,
+               progress=None) -> dict:
+    """Phase 1 on every chunk with the chosen engine; ``progress(n_done, n_total)`` after each chunk."""
+    if engine not in ENGINES:
+        raise ConfigError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}.")
+    workers = usable_cpus() if workers is None else int(workers)
+    if workers < 1:
+        raise ConfigError(f"--workers {workers}: must be at least 1.")
+    parts_in = chunks(documents, chunk_size)
+    sizes = [len(c) for c in parts_in]
+    results: list = [None] * len(parts_in)
+    done = 0
+
+    def finished(i, result):
+        nonlocal done
+        results[i] = result
+        done += sizes[i]
+        if progress:
+            progress(done, len(documents))
+
+    if engine == "dask":
+        _run_dask(parts_in, params, context, annotators, workers, scheduler, finished)
+    elif workers == 1 or len(parts_in) <= 1:
+        for i, chunk in enumerate(parts_in):
+            finished(i, process_chunk(chunk, params, context, annotators))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(parts_in)), mp_context=_pool_context()) as pool:
+            futures = {pool.submit(process_chunk, c, params, context, annotators): i for i, c in enumerate(parts_in)}
+            for fut in as_completed(futures):
+                finished(futures[fut], fut.result())
+    return combine(results)
+
+
+def _run_dask(parts_in, params, context, annotators, workers, scheduler, finished) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:
+        raise ConfigError("--engine dask needs dask.distributed: pip install 'dask[distributed]'.") from None
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # cluster start-up chatter
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(process_chunk, chunk, params, context, annotators, key=f"framing-chunk-{i}",
+                                 pure=False) for i, chunk in enumerate(parts_in)]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for fut in dask_completed(futures):
+            finished(index[fut.key], fut.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

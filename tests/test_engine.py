@@ -1,0 +1,100 @@
+"""The per-document phase gives the same tables however it is cut and wherever it runs."""
+import filecmp
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import engine
+from analysis.errors import ConfigError, CorpusError
+from analysis.paths import BUNDLED_CORPUS
+from analysis.pipeline import run_pipeline
+
+EVENTS = Path(__file__).parent / "data" / "events_corpus"
+
+
+def test_column_order_puts_a_late_column_after_its_predecessor():
+    a = pd.DataFrame(columns=["doc_id", "credit", "dateline", "n_tokens"])
+    b = pd.DataFrame(columns=["doc_id", "credit", "dateline", "header_date", "n_tokens"])
+    c = pd.DataFrame(columns=["lead", "doc_id", "credit", "dateline", "header_updated", "n_tokens"])
+    assert engine._column_order([a, b, c]) == ["lead", "doc_id", "credit", "dateline", "header_updated",
+                                               "header_date", "n_tokens"]
+    assert engine._column_order([b, a]) == list(b.columns)
+
+
+def test_combine_concatenates_in_chunk_order_and_fills_absent_metadata():
+    part = lambda docs, secs: {"documents": docs, "paragraphs": None, "sentences": None,  # noqa: E731
+                               "tables": {"t": docs[["doc_id"]]}, "seconds": secs}
+    p1 = part(pd.DataFrame({"doc_id": ["a", "b"], "n": [1, 2]}), {"clean": 1.0})
+    p2 = part(pd.DataFrame({"doc_id": ["c"], "header_date": ["May 5"], "n": [3]}), {"clean": 0.5, "segment": 2.0})
+    out = engine.combine([p1, p2])
+    assert out["documents"].to_dict("list") == {"doc_id": ["a", "b", "c"], "header_date": ["", "", "May 5"],
+                                                "n": [1, 2, 3]}
+    assert out["tables"]["t"]["doc_id"].tolist() == ["a", "b", "c"]
+    assert out["seconds"] == {"clean": 1.5, "segment": 2.0}
+    assert out["paragraphs"] is None
+
+
+def test_chunks_are_contiguous_and_cover_every_document():
+    docs = pd.DataFrame({"doc_id": list("abcdefg")})
+    parts = engine.chunks(docs, 3)
+    assert [p["doc_id"].tolist() for p in parts] == [["a", "b", "c"], ["d", "e", "f"], ["g"]]
+    assert all(p.index.tolist() == list(range(len(p))) for p in parts)
+    with pytest.raises(ConfigError, match="--chunk-size 0"):
+        engine.chunks(docs, 0)
+
+
+def test_unknown_engine_and_bad_worker_count_are_one_line_errors():
+    docs = pd.DataFrame({"doc_id": ["a"]})
+    with pytest.raises(ConfigError, match="--engine 'spark'"):
+        engine.run_chunks(docs, {}, {}, [], engine="spark")
+    with pytest.raises(ConfigError, match="--workers 0"):
+        engine.run_chunks(docs, {}, {}, [], workers=0)
+
+
+def _fail_on_b(run):
+    if "b" in set(run.documents["doc_id"]):
+        raise CorpusError("document 'b': broken on purpose; fix the file")
+
+
+def test_an_error_in_a_worker_process_arrives_as_the_same_one_line_error():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"]})
+    with pytest.raises(CorpusError, match=r"^document 'b': broken on purpose; fix the file$"):
+        engine.run_chunks(docs, {}, {}, [("fail", _fail_on_b)], workers=2, chunk_size=1)
+
+
+def _tables(corpus, out, **params) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run_pipeline(corpus, out, params, with_notebooks=False)
+    return out / "tables"
+
+
+def _same_csvs(a: Path, b: Path) -> None:
+    names = sorted(p.name for p in a.glob("*.csv"))
+    assert names == sorted(p.name for p in b.glob("*.csv"))
+    assert len(names) > 30
+    differ = [n for n in names if not filecmp.cmp(a / n, b / n, shallow=False)]
+    assert differ == [], f"tables that differ between engines: {differ}"
+
+
+@pytest.fixture(scope="module")
+def events_single(tmp_path_factory):
+    """The events corpus (15 articles, four outlets, HTML, CRLF and BOM files) in one process, one chunk."""
+    return _tables(EVENTS, tmp_path_factory.mktemp("single") / "out", workers=1, chunk_size=1000)
+
+
+def test_chunked_run_in_two_processes_gives_identical_tables(events_single, tmp_path):
+    _same_csvs(events_single, _tables(EVENTS, tmp_path / "out", workers=2, chunk_size=2))
+
+
+def test_dask_engine_on_a_two_worker_local_cluster_gives_identical_tables(events_single, tmp_path):
+    pytest.importorskip("dask.distributed")
+    _same_csvs(events_single, _tables(EVENTS, tmp_path / "out", engine="dask", workers=2, chunk_size=4))
+
+
+def test_dask_engine_on_the_bundled_corpus_gives_the_local_tables(tmp_path):
+    pytest.importorskip("dask.distributed")
+    local = _tables(BUNDLED_CORPUS, tmp_path / "local")
+    _same_csvs(local, _tables(BUNDLED_CORPUS, tmp_path / "dask", engine="dask", workers=2, chunk_size=2))
