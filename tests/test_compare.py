@@ -52,3 +52,32 @@ def test_share_by_group_counts_beside_shares():
     out = share_by_group(df, "outlet", "f").set_index("outlet")
     assert out.loc["A", ["n_sentences", "n_hits", "share"]].tolist() == [4, 2, 0.5]
     assert out.loc["B", ["n_hits", "share", "ci_low", "ci_high"]].tolist() == [0, 0.0, 0.0, 0.0]
+
+
+def _index_bootstrap(x, seed, n_boot=2000):
+    """The textbook percentile bootstrap in one block: the reference for the large-sample paths."""
+    x = np.asarray(x, dtype=float)
+    means = x[np.random.default_rng(seed).integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+    return (x.mean(), *np.quantile(means, [0.025, 0.975]))
+
+
+def test_many_sentences_with_few_distinct_values_are_resampled_as_counts():
+    # 5,000 sentences, 1,250 framed: resampling counts of 0s and 1s is the same bootstrap as
+    # resampling indices; both intervals sit at 0.25 -/+ 1.96 * sqrt(.25 * .75 / 5000) = 0.012
+    x = np.r_[np.ones(1250), np.zeros(3750)]
+    mean, low, high = bootstrap_mean(x, random_state=3)
+    _, ref_low, ref_high = _index_bootstrap(x, 3)
+    assert mean == 0.25
+    assert (low, high) == pytest.approx((ref_low, ref_high), abs=0.0015)  # Monte-Carlo spread of either
+    assert (high - low) / 2 == pytest.approx(1.96 * np.sqrt(0.25 * 0.75 / 5000), rel=0.05)
+    assert bootstrap_mean(x, random_state=3) == (mean, low, high)
+
+
+def test_many_distinct_values_use_the_normal_limit_of_the_bootstrap():
+    rng = np.random.default_rng(5)
+    x = np.where(rng.random(4000) < 0.4, 0.0, np.clip(rng.normal(0.3, 0.45, 4000), -1, 1))  # tone-like, skewed
+    mean, low, high = bootstrap_mean(x)
+    half = 1.959963984540054 * x.std() / np.sqrt(x.size)
+    assert (low, high) == pytest.approx((mean - half, mean + half), abs=1e-12)
+    _, ref_low, ref_high = _index_bootstrap(x, 0)
+    assert abs(low - ref_low) < 0.1 * half and abs(high - ref_high) < 0.1 * half
