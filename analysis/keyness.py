@@ -86,12 +86,76 @@ def keyness_scores(a, b, total_target: float, total_reference: float,
             return sign * stat, stats.chi2.sf(stat, 1)
         if measure == "pmi":
             return np.log(obs[0] / exp[0]), np.full(obs.shape[1], np.nan)
-    ors, ps = [], []
-    for a_, b_, c_, d_ in obs.T.astype(int):
-        res = stats.fisher_exact([[a_, c_], [b_, d_]])
-        ors.append(res[0])
-        ps.append(res[1])
-    return np.asarray(ors, dtype=float), np.asarray(ps, dtype=float)
+    return _fisher(obs.T.astype(int))
+
+
+def _fisher(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Odds ratio and two-sided p of Fisher's exact test for each row ``a, b, c, d`` of ``tables``.
+
+    The steps of ``scipy.stats.fisher_exact`` for a 2 x 2 table (the hypergeometric p of the table,
+    then the tail beyond the mode found by binary search, with scipy's relative tolerance 1e-14),
+    done for all tables at once with the same ``scipy.stats.hypergeom`` calls, so the values are
+    scipy's to the last bit (the tests compare them) at a thousandth of the cost.
+    """
+    a, b, c, d = (np.asarray(x, dtype=np.int64) for x in np.asarray(tables, dtype=np.int64).reshape(-1, 4).T)
+    hg = stats.hypergeom
+    n1, n2, n = a + c, b + d, a + b
+    total = n1 + n2
+    odds = np.full(len(a), np.inf)
+    finite = (b > 0) & (c > 0)
+    odds[finite] = a[finite] * d[finite] / (b[finite] * c[finite])
+    p = np.ones(len(a))
+    empty = (n1 == 0) | (n2 == 0) | (n == 0) | (c + d == 0)
+    odds[empty] = np.nan
+    idx = np.flatnonzero(~empty)
+    if not len(idx):
+        return odds, p
+    a, n1, n, total = a[idx], n1[idx], n[idx], total[idx]
+    gamma = 1 + 1e-14
+    mode = ((n + 1) * (n1 + 1) / (total + 2)).astype(np.int64)
+    pexact, pmode = hg.pmf(a, total, n1, n), hg.pmf(mode, total, n1, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        at_mode = np.abs(pexact - pmode) / np.maximum(pexact, pmode) <= 1e-14
+    lower = a < mode
+    out = np.ones(len(a))
+    # below the mode: the lower tail, plus the upper tail from the far point with pmf <= p(table)
+    tail = np.where(lower, hg.cdf(a, total, n1, n), hg.sf(a - 1, total, n1, n))
+    end = np.where(lower, n, 0)
+    done = at_mode | (hg.pmf(end, total, n1, n) > pexact * gamma)
+    out[~at_mode & done] = tail[~at_mode & done]
+    todo = np.flatnonzero(~done)
+    if len(todo):
+        sign = np.where(lower[todo], -1.0, 1.0)
+        args = (total[todo], n1[todo], n[todo])
+        guess = _search(lambda i, x: sign[i] * hg.pmf(x, *(v[i] for v in args)), sign * pexact[todo] * gamma,
+                        np.where(lower[todo], mode[todo], 0), np.where(lower[todo], n[todo], mode[todo]))
+        far = np.where(lower[todo], hg.sf(guess, *args), hg.cdf(guess, *args))
+        out[todo] = tail[todo] + far
+    p[idx] = np.minimum(out, 1.0)
+    return odds, p
+
+
+def _search(func, target, lo, hi) -> np.ndarray:
+    """scipy's ``_binary_search`` on many increasing functions at once: i with func(i) <= target < func(i + 1).
+
+    ``func(rows, x)`` evaluates the functions of ``rows`` at ``x``.
+    """
+    lo, hi = lo.copy(), hi.copy()
+    found = np.full(len(lo), -1, dtype=np.int64)
+    active = np.flatnonzero(lo < hi)
+    while len(active):
+        mid = lo[active] + (hi[active] - lo[active]) // 2
+        val = func(active, mid)
+        below, above = val < target[active], val > target[active]
+        lo[active[below]] = mid[below] + 1
+        hi[active[above]] = mid[above] - 1
+        hit = ~below & ~above
+        found[active[hit]] = mid[hit]
+        active = active[~hit]
+        active = active[lo[active] < hi[active]]
+    rest = np.flatnonzero(found < 0)
+    found[rest] = np.where(func(rest, lo[rest]) <= target[rest], lo[rest], lo[rest] - 1)
+    return found
 
 
 def log_ratio(a, b, total_target: float, total_reference: float) -> np.ndarray:
@@ -120,8 +184,11 @@ def keyness_table(target: pd.Series, reference: pd.Series, measures=MEASURES) ->
     return pd.concat(frames, ignore_index=True)
 
 
-def keyness(counts: pd.DataFrame, pairs="auto", measures=MEASURES, ngram: int = 1) -> pd.DataFrame:
-    """``keyness`` table for every outlet vs the rest (and outlet pairs, see ``lexical.comparisons``)."""
+def keyness(counts, pairs="auto", measures=MEASURES, ngram: int = 1) -> pd.DataFrame:
+    """``keyness`` table for every outlet vs the rest (and outlet pairs, see ``lexical.comparisons``).
+
+    ``counts`` is the ``term_counts`` table or a :class:`analysis.lexical.TermCounts`.
+    """
     for m in measures:
         if m not in MEASURES:
             raise invalid_option("measure", m, MEASURES)

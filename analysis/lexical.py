@@ -22,16 +22,21 @@ and evaluation for identifying the content of political conflict. *Political Ana
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, combinations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .errors import ConfigError
 from .tokens import load_stopwords, terms, tokenize
 
 MAX_OUTLETS_FOR_PAIRS = 6
 PRIOR_SMOOTHING = 0.01
+FREQUENCY_COLUMNS = ["level", "outlet", "doc_id", "ngram", "term", "count", "rate_per_1000", "doc_freq",
+                     "n_docs", "n_tokens"]
 
 
 def ngrams(seq, n: int) -> list[str]:
@@ -39,54 +44,224 @@ def ngrams(seq, n: int) -> list[str]:
     return [" ".join(seq[i:i + n]) for i in range(len(seq) - n + 1)]
 
 
+def is_term(token: str, stopwords: frozenset) -> bool:
+    """Whether a :func:`tokenize` token is one that :func:`analysis.tokens.terms` keeps.
+
+    ``[t for t in tokenize(text) if is_term(t, stop)] == terms(text, stop)`` for every text (the
+    tests check it), so a text is tokenised once and each distinct token is judged once.
+    """
+    return token not in stopwords and len(token) > 1 and not token.replace("-", "").isdigit()
+
+
+def _str_array(values) -> pd.api.extensions.ExtensionArray:
+    """Strings as pandas' ``str`` array, from which ``take`` builds long columns without copying text."""
+    return pd.array(np.asarray(values, dtype=object), dtype="str")
+
+
+def _tokenized(sentences: pd.DataFrame):
+    """Tokens of each distinct sentence text: ``(sentence -> distinct text index, token lists)``.
+
+    Wire copy repeats sentences verbatim across outlets, so each distinct text is tokenised once.
+    """
+    texts = [str(t) for t in sentences["text"].tolist()]
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
+    return codes, [tokenize(t) for t in index]
+
+
+@dataclass
+class TermCounts:
+    """How often every term occurs in every document: the sparse form of the ``term_counts`` table.
+
+    Attributes
+    ----------
+    documents : ``doc_id, outlet, n_tokens``, one row per matrix row (in the documents table's order).
+    terms : ``ngram, term``, one row per matrix column, sorted by ``ngram`` then ``term``.
+    matrix : documents x terms counts, ``scipy.sparse`` CSR with int64 data and sorted indices.
+    """
+
+    documents: pd.DataFrame
+    terms: pd.DataFrame
+    matrix: sparse.csr_matrix
+
+    @classmethod
+    def from_table(cls, counts: pd.DataFrame, totals: pd.DataFrame) -> "TermCounts":
+        """From a ``term_counts`` table and the :func:`token_totals` of the same documents."""
+        docs = totals[["doc_id", "outlet", "n_tokens"]].reset_index(drop=True)
+        keys = counts[["ngram", "term"]].drop_duplicates().sort_values(["ngram", "term"], ignore_index=True)
+        cols = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(counts[["ngram", "term"]]))
+        rows = pd.Index(docs["doc_id"]).get_indexer(counts["doc_id"])
+        ok = rows >= 0
+        mat = sparse.csr_matrix((counts["count"].to_numpy(dtype=np.int64)[ok], (rows[ok], cols[ok])),
+                                shape=(len(docs), len(keys)))
+        mat.sum_duplicates()
+        return cls(docs, keys, mat)
+
+    def table(self) -> pd.DataFrame:
+        """The ``term_counts`` table: ``doc_id, outlet, ngram, term, count`` sorted by doc_id, ngram, term."""
+        docs = self.documents
+        order = np.asarray(pd.Index(docs["doc_id"]).argsort(), dtype=np.int64)
+        mat = self.matrix[order]
+        rows = order[np.repeat(np.arange(mat.shape[0]), np.diff(mat.indptr))]
+        return pd.DataFrame({"doc_id": docs["doc_id"].array.take(rows),
+                             "outlet": docs["outlet"].array.take(rows),
+                             "ngram": self.terms["ngram"].to_numpy()[mat.indices],
+                             "term": self.terms["term"].array.take(mat.indices),
+                             "count": mat.data.astype(np.int64)})
+
+    @cached_property
+    def outlets(self) -> tuple[pd.Index, sparse.csr_matrix, sparse.csr_matrix]:
+        """``(outlets, counts, doc_freq)``: outlets (sorted) x terms sums and numbers of documents."""
+        codes, outlets = pd.factorize(self.documents["outlet"], sort=True)
+        ok = np.flatnonzero(codes >= 0)
+        indicator = sparse.csr_matrix((np.ones(len(ok), dtype=np.int64), (codes[ok], ok)),
+                                      shape=(len(outlets), len(codes)))
+        present = self.matrix.copy()
+        present.data = (present.data > 0).astype(np.int64)
+        counts, docfreq = indicator @ self.matrix, indicator @ present
+        for m in (counts, docfreq):
+            m.eliminate_zeros()
+            m.sort_indices()
+        return pd.Index(outlets, name="outlet"), counts, docfreq
+
+
+def count_terms(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2,
+                stopwords=None) -> TermCounts:
+    """Uni- to ``max_n``-gram counts of every document, and its number of tokens (see the module docstring).
+
+    Each distinct sentence is tokenised once with :func:`analysis.tokens.tokenize`; every distinct
+    token gets an integer id, n-grams are runs of ids within one sentence, and the counts go into a
+    sparse document x term matrix. Sentences of documents not in ``documents`` are ignored.
+    """
+    stop = load_stopwords() if stopwords is None else stopwords
+    docs = documents[["doc_id", "outlet"]].reset_index(drop=True)
+    sent_doc = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])
+    sentences = sentences[sent_doc >= 0]
+    sent_doc = sent_doc[sent_doc >= 0]
+    text_of, tokens = _tokenized(sentences)
+    n_tok = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    docs["n_tokens"] = np.bincount(sent_doc, weights=n_tok[text_of], minlength=len(docs)).astype(np.int64)
+
+    # distinct tokens -> term ranks (-1 for tokens that are not terms), ranks in sorted term order
+    flat_codes, uniques = pd.factorize(np.array(list(chain.from_iterable(tokens)), dtype=object))
+    keep = np.fromiter((is_term(t, stop) for t in uniques), dtype=bool, count=len(uniques))
+    vocab = np.asarray(uniques, dtype=object)[keep]
+    order = np.argsort(vocab, kind="stable")
+    rank = np.full(len(uniques), -1, dtype=np.int64)
+    rank[np.flatnonzero(keep)[order]] = np.arange(len(vocab))
+    vocab = vocab[order]
+
+    # term ranks of each distinct text, then of every sentence in turn
+    text_terms = rank[flat_codes] if len(flat_codes) else np.empty(0, dtype=np.int64)
+    is_kept = text_terms >= 0
+    n_terms = np.bincount(np.repeat(np.arange(len(tokens)), n_tok)[is_kept], minlength=len(tokens))
+    text_terms = text_terms[is_kept]
+    starts = np.cumsum(n_terms) - n_terms
+    per_sent = n_terms[text_of]
+    seq = text_terms[np.repeat(starts[text_of] - (np.cumsum(per_sent) - per_sent), per_sent)
+                     + np.arange(per_sent.sum())]
+    sent_of = np.repeat(np.arange(len(per_sent)), per_sent)
+
+    # n-grams: an id per distinct run of n ranks within one sentence, in the order of the joined strings
+    # (a space sorts before every character a token can hold, so tuple order is string order)
+    v1 = len(vocab)
+    rows, cols, names, sizes = [sent_doc[sent_of]], [seq], [vocab], [1] * v1
+    ids, valid = seq, np.ones(len(seq), dtype=bool)
+    for n in range(2, max_n + 1):
+        valid = valid[:-1] & (sent_of[n - 1:] == sent_of[:len(sent_of) - n + 1])
+        key = ids[:-1][valid] * v1 + seq[n - 1:][valid]
+        distinct, inverse = np.unique(key, return_inverse=True)
+        ids = np.full(len(valid), -1, dtype=np.int64)
+        ids[valid] = inverse
+        rows.append(sent_doc[sent_of[:len(valid)][valid]])
+        cols.append(inverse + sum(len(x) for x in names))
+        names.append(names[-1][distinct // v1] + " " + vocab[distinct % v1])
+        sizes += [n] * len(distinct)
+    names = np.concatenate(names) if names else np.empty(0, dtype=object)
+    mat = sparse.csr_matrix((np.ones(sum(len(c) for c in cols), dtype=np.int64),
+                             (np.concatenate(rows), np.concatenate(cols))), shape=(len(docs), len(names)))
+    mat.sum_duplicates()
+    terms_df = pd.DataFrame({"ngram": np.asarray(sizes, dtype=np.int64), "term": _str_array(names)})
+    return TermCounts(docs, terms_df, mat)
+
+
 def term_counts(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2,
                 stopwords=None) -> pd.DataFrame:
     """Long table ``doc_id, outlet, ngram, term, count`` (uni- to ``max_n``-grams per document)."""
-    stop = load_stopwords() if stopwords is None else stopwords
-    outlets = documents.set_index("doc_id")["outlet"]
-    rows = []
-    for doc_id, grp in sentences.sort_values(["doc_id", "sent_idx"]).groupby("doc_id", sort=True):
-        counts = {n: Counter() for n in range(1, max_n + 1)}
-        for text in grp["text"]:
-            t = terms(str(text), stopwords=stop)
-            for n in counts:
-                counts[n].update(ngrams(t, n))
-        for n, c in counts.items():
-            rows += [(doc_id, outlets[doc_id], n, term, k) for term, k in c.items()]
-    df = pd.DataFrame(rows, columns=["doc_id", "outlet", "ngram", "term", "count"])
-    return df.sort_values(["doc_id", "ngram", "term"], ignore_index=True)
+    return count_terms(sentences, documents, max_n=max_n, stopwords=stopwords).table()
 
 
 def token_totals(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """``doc_id, outlet, n_tokens``: all :func:`tokenize` tokens of each document's sentences."""
-    n = sentences.groupby("doc_id")["text"].agg(lambda s: sum(len(tokenize(str(t))) for t in s))
-    out = documents[["doc_id", "outlet"]].merge(n.rename("n_tokens").reset_index(), on="doc_id", how="left")
+    text_of, tokens = _tokenized(sentences)
+    n_tok = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    n = pd.Series(n_tok[text_of], index=sentences["doc_id"].to_numpy()).groupby(level=0).sum()
+    out = documents[["doc_id", "outlet"]].merge(n.rename("n_tokens").rename_axis("doc_id").reset_index(),
+                                                on="doc_id", how="left")
     out["n_tokens"] = out["n_tokens"].fillna(0).astype(int)
     return out
 
 
-def frequencies(counts: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+def _ordered(row_rank: np.ndarray, ngram: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Positions sorted by row, ngram, count (descending), keeping the given (term) order for ties."""
+    hi = int(count.max()) if len(count) else 0
+    key = (row_rank * (int(ngram.max(initial=1)) + 1) + ngram) * (hi + 1) + (hi - count)
+    return np.argsort(key, kind="stable")
+
+
+def frequencies(counts, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     """``term_frequencies`` table: per outlet and per document.
 
-    Columns ``level`` ('outlet' or 'document'), ``outlet``, ``doc_id`` (empty at outlet level),
-    ``ngram``, ``term``, ``count``, ``rate_per_1000`` (per 1,000 tokens), ``doc_freq`` (documents of
-    that outlet containing the term; 1 at document level), ``n_docs`` and ``n_tokens``.
+    ``counts`` is the :func:`term_counts` table (with the :func:`token_totals` of the same documents
+    as ``totals``) or a :class:`TermCounts` (which carries its totals). Columns ``level`` ('outlet'
+    or 'document'), ``outlet``, ``doc_id`` (empty at outlet level), ``ngram``, ``term``, ``count``,
+    ``rate_per_1000`` (per 1,000 tokens), ``doc_freq`` (documents of that outlet containing the term;
+    1 at document level), ``n_docs`` and ``n_tokens``. Rows are sorted by level (outlets first),
+    outlet, doc_id, ngram, count (descending) and term.
     """
-    doc = counts.merge(totals[["doc_id", "n_tokens"]], on="doc_id")
-    doc = doc.assign(level="document", doc_freq=1, n_docs=1)
-    out_tokens = totals.groupby("outlet")["n_tokens"].sum()
-    out_docs = totals.groupby("outlet")["doc_id"].nunique()
-    outlet = (counts.groupby(["outlet", "ngram", "term"], as_index=False)
-              .agg(count=("count", "sum"), doc_freq=("doc_id", "nunique")))
-    outlet = outlet.assign(level="outlet", doc_id="", n_tokens=outlet["outlet"].map(out_tokens),
-                           n_docs=outlet["outlet"].map(out_docs))
-    cols = ["level", "outlet", "doc_id", "ngram", "term", "count", "rate_per_1000", "doc_freq",
-            "n_docs", "n_tokens"]
-    both = pd.concat([outlet, doc], ignore_index=True)
-    both["rate_per_1000"] = 1000 * both["count"] / both["n_tokens"].where(both["n_tokens"] > 0)
-    both = both.sort_values(["level", "outlet", "doc_id", "ngram", "count", "term"],
-                            ascending=[False, True, True, True, False, True], ignore_index=True)
-    return both[cols]
+    tc = counts if isinstance(counts, TermCounts) else TermCounts.from_table(counts, totals)
+    docs, ngram_of, names = tc.documents, tc.terms["ngram"].to_numpy(), tc.terms["term"].array
+    outlets, out_counts, out_df = tc.outlets
+    by_outlet = docs.groupby("outlet")
+    out_tokens = by_outlet["n_tokens"].sum().reindex(outlets).to_numpy(dtype=np.int64)
+    out_docs = by_outlet["doc_id"].nunique().reindex(outlets).to_numpy(dtype=np.int64)
+
+    # outlet level: rows of the outlets x terms sums
+    o_row = np.repeat(np.arange(len(outlets)), np.diff(out_counts.indptr))
+    o_col, o_count = out_counts.indices, out_counts.data.astype(np.int64)
+    o = _ordered(o_row, ngram_of[o_col], o_count)
+    o_row, o_col, o_count, o_df = o_row[o], o_col[o], o_count[o], out_df.data.astype(np.int64)[o]
+
+    # document level: rows of the documents x terms matrix, documents in (outlet, doc_id) order
+    with_outlet = np.flatnonzero(docs["outlet"].notna().to_numpy())
+    doc_order = with_outlet[np.lexsort((pd.factorize(docs["doc_id"].iloc[with_outlet], sort=True)[0],
+                                        outlets.get_indexer(docs["outlet"].iloc[with_outlet])))]
+    mat = tc.matrix[doc_order]
+    d_rank = np.repeat(np.arange(len(doc_order)), np.diff(mat.indptr))
+    d_col, d_count = mat.indices, mat.data.astype(np.int64)
+    d = _ordered(d_rank, ngram_of[d_col], d_count)
+    d_row, d_col, d_count = doc_order[d_rank[d]], d_col[d], d_count[d]
+
+    n_o, n_d = len(o_row), len(d_row)
+    doc_ids = pd.concat([pd.Series([""], dtype="str"), docs["doc_id"].astype("str")], ignore_index=True).array
+    outlet_names = pd.Series(outlets).astype("str").array
+    n_tokens = np.concatenate([out_tokens[o_row], docs["n_tokens"].to_numpy(dtype=np.int64)[d_row]])
+    count = np.concatenate([o_count, d_count])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(n_tokens > 0, 1000 * count / n_tokens, np.nan)
+    return pd.DataFrame({
+        "level": pd.array(["outlet", "document"], dtype="str").take(np.repeat([0, 1], [n_o, n_d])),
+        "outlet": pd.concat([pd.Series(outlet_names.take(o_row)), docs["outlet"].iloc[d_row]],
+                            ignore_index=True).array,
+        "doc_id": doc_ids.take(np.concatenate([np.zeros(n_o, dtype=np.int64), d_row + 1])),
+        "ngram": ngram_of[np.concatenate([o_col, d_col])],
+        "term": names.take(np.concatenate([o_col, d_col])),
+        "count": count,
+        "rate_per_1000": rate,
+        "doc_freq": np.concatenate([o_df, np.ones(n_d, dtype=np.int64)]),
+        "n_docs": np.concatenate([out_docs[o_row], np.ones(n_d, dtype=np.int64)]),
+        "n_tokens": n_tokens,
+    })[FREQUENCY_COLUMNS]
 
 
 def log_odds(target: pd.Series, reference: pd.Series, prior: pd.Series) -> pd.DataFrame:
@@ -165,20 +340,28 @@ def comparisons(outlets, pairs="auto") -> list[tuple[str, str]]:
     return out
 
 
-def outlet_term_matrix(counts: pd.DataFrame, ngram: int = 1) -> pd.DataFrame:
-    """Terms x outlets count matrix for one n-gram size."""
-    sub = counts[counts["ngram"] == ngram]
-    return sub.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
+def outlet_term_matrix(counts, ngram: int = 1) -> pd.DataFrame:
+    """Terms x outlets count matrix for one n-gram size (from a ``term_counts`` table or :class:`TermCounts`)."""
+    if not isinstance(counts, TermCounts):
+        sub = counts[counts["ngram"] == ngram]
+        return sub.pivot_table(index="term", columns="outlet", values="count", aggfunc="sum", fill_value=0)
+    outlets, out_counts, _ = counts.outlets
+    cols = np.flatnonzero(counts.terms["ngram"].to_numpy() == ngram)
+    dense = out_counts[:, cols].toarray().T
+    used_terms, used_outlets = dense.any(axis=1), dense.any(axis=0)
+    return pd.DataFrame(dense[used_terms][:, used_outlets].astype(np.int64),
+                        index=pd.Index(counts.terms["term"].array.take(cols[used_terms]), name="term"),
+                        columns=pd.Index(outlets[used_outlets], name="outlet"))
 
 
-def distinctive_terms(counts: pd.DataFrame, pairs="auto", background: pd.Series | None = None,
+def distinctive_terms(counts, pairs="auto", background: pd.Series | None = None,
                       prior_scale: float = 1.0, ngram: int = 1) -> pd.DataFrame:
     """``distinctive_terms`` table: ``outlet, comparison, term, count, count_ref, log_odds, z``.
 
-    ``comparison`` is 'rest' (all other outlets together) or the other outlet's name. The prior
-    is the corpus's own counts (``background=None``) or a user's background counts (from
-    :func:`background_counts`), scaled by ``prior_scale``. Only terms the outlet or its
-    reference uses are listed.
+    ``counts`` is the :func:`term_counts` table or a :class:`TermCounts`. ``comparison`` is 'rest'
+    (all other outlets together) or the other outlet's name. The prior is the corpus's own counts
+    (``background=None``) or a user's background counts (from :func:`background_counts`), scaled by
+    ``prior_scale``. Only terms the outlet or its reference uses are listed.
     """
     mat = outlet_term_matrix(counts, ngram)
     prior = make_prior(mat.index, mat.sum(axis=1) if background is None else background, prior_scale)
@@ -198,11 +381,11 @@ def stage(run) -> str:
     """Tables ``term_frequencies``, ``distinctive_terms`` and ``keyness``."""
     from .keyness import keyness
 
-    counts = term_counts(run.sentences, run.documents)
-    totals = token_totals(run.sentences, run.documents)
-    run.tables["term_frequencies"] = frequencies(counts, totals)
+    counts = count_terms(run.sentences, run.documents)
+    run.tables["term_frequencies"] = frequencies(counts)
     pairs = run.params.get("lexical_pairs", "auto")
     run.tables["distinctive_terms"] = distinctive_terms(counts, pairs=pairs)
     run.tables["keyness"] = keyness(counts, pairs=pairs)
-    n_terms = int((counts["ngram"] == 1).groupby(counts["term"]).any().sum())
-    return f"{n_terms} distinct terms; distinctive terms and keyness for {counts['outlet'].nunique()} outlets"
+    n_terms = int((counts.terms["ngram"] == 1).sum())
+    n_outlets = counts.documents["outlet"].iloc[np.flatnonzero(np.diff(counts.matrix.indptr))].nunique()
+    return f"{n_terms} distinct terms; distinctive terms and keyness for {n_outlets} outlets"
