@@ -36,6 +36,8 @@ CUE_VERBS = (
 TRAILING_ATTRIBUTION = re.compile(
     r"[,.?!]['’]?(?=\s+[^\"“”]{1,80}?\b(?:" + "|".join(CUE_VERBS) + r")\b[^\"“”]{0,80}$)")
 WORD = re.compile(r"\w+")
+DOUBLE_MARK = re.compile("[\"“”]")
+SINGLE_MARK = re.compile("[‘’]")
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,12 @@ def quote_spans(text: str) -> list[Quote]:
 
 def _paragraph_quotes(text: str, p_start: int, p_end: int) -> list[Quote]:
     out, open_at = [], None
-    for i in range(p_start, p_end):
-        ch = text[i]
+    for m in DOUBLE_MARK.finditer(text, p_start, p_end):  # only the marks change state
+        i, ch = m.start(), m.group()
         if ch == "“" or (ch == '"' and open_at is None and (i == p_start or text[i - 1] in OPEN_CONTEXT)):
             if open_at is None:
                 open_at = i
-        elif ch in '"”' and open_at is not None:
+        elif open_at is not None:
             out.append(_make(text, open_at, i + 1, closed=True))
             open_at = None
     if open_at is not None:
@@ -91,13 +93,14 @@ def _paragraph_quotes(text: str, p_start: int, p_end: int) -> list[Quote]:
 def _curly_single(text, p_start, p_end, doubles):
     inside = lambda i: any(q.start <= i < q.end for q in doubles)  # noqa: E731
     out, open_at = [], None
-    for i in range(p_start, p_end):
+    for m in SINGLE_MARK.finditer(text, p_start, p_end):
+        i = m.start()
         if inside(i):
             continue
-        ch = text[i]
-        if ch == "‘" and open_at is None:
-            open_at = i
-        elif ch == "’" and open_at is not None and (i + 1 >= p_end or not text[i + 1].isalpha()):
+        if m.group() == "‘":
+            if open_at is None:
+                open_at = i
+        elif open_at is not None and (i + 1 >= p_end or not text[i + 1].isalpha()):
             out.append(_make(text, open_at, i + 1, closed=True))
             open_at = None
     return out
@@ -136,16 +139,25 @@ def sentence_voice(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataF
     spans = {d: [(q.inner_start, q.inner_end) for q in quote_spans(t)]
              for d, t in zip(documents["doc_id"], documents["text"])}
     rows = []
-    for s in sentences[["doc_id", "sent_idx", "start", "end", "text"]].itertuples(index=False):
-        inside = [False] * (s.end - s.start)
-        for a, b in spans.get(s.doc_id, []):
-            for i in range(max(a, s.start), min(b, s.end)):
-                inside[i - s.start] = True
-        quoted = "".join(c if f else " " for c, f in zip(s.text, inside))
-        narration = "".join(" " if f else c for c, f in zip(s.text, inside))
-        quoted_text, narration_text = " ".join(quoted.split()), " ".join(narration.split())
-        q_chars = sum(1 for c, f in zip(s.text, inside) if f and not c.isspace())
-        total = sum(1 for c in s.text if not c.isspace()) or 1
+    for doc_id, sent_idx, start, end, text in zip(sentences["doc_id"], sentences["sent_idx"], sentences["start"],
+                                                   sentences["end"], sentences["text"]):
+        # the quoted runs of the sentence, clipped to it (and to its text), merged where they touch
+        n = max(0, min(len(text), end - start))
+        runs = []
+        for a, b in sorted((max(a, start) - start, min(b, end, start + n) - start) for a, b in spans.get(doc_id, ())):
+            if a >= b:
+                continue
+            if runs and a <= runs[-1][1]:
+                runs[-1][1] = max(runs[-1][1], b)
+            else:
+                runs.append([a, b])
+        cuts = [0] + [x for r in runs for x in r] + [n]
+        narration = [text[cuts[k]:cuts[k + 1]] for k in range(0, len(cuts), 2)]
+        quoted = [text[a:b] for a, b in runs]
+        quoted_text = " ".join(w for part in quoted for w in part.split())
+        narration_text = " ".join(w for part in narration for w in part.split())
+        q_chars = sum(len("".join(part.split())) for part in quoted)
+        total = len("".join(text.split())) or 1
         voice = "quote" if q_chars / total >= 0.5 else "narration"
-        rows.append((s.doc_id, s.sent_idx, q_chars, narration_text, quoted_text, voice))
+        rows.append((doc_id, sent_idx, q_chars, narration_text, quoted_text, voice))
     return pd.DataFrame(rows, columns=["doc_id", "sent_idx", "quoted_chars", "narration_text", "quoted_text", "voice"])
