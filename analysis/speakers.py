@@ -63,12 +63,16 @@ content; direct and indirect attribution)
 from __future__ import annotations
 
 import re
+import string
+from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .quotes import CUE_VERBS, quote_spans
-from .tokens import tokenize
+from .tokens import TOKEN, tokenize
 
 CUES = CUE_VERBS + ("reported", "reports", "highlights", "assures", "tells", "underlines", "notes",
                     "writes", "posts", "maintained", "pointed out", "conveyed")
@@ -117,6 +121,10 @@ ACCORDING = re.compile(r"\b[Aa]ccording to (?P<spk>[^,.;\"“”]{2,60})")
 CUE_CLAUSE = re.compile(rf"(?P<spk>[^,;\"“”]{{1,120}}?)\s+(?:also |further |on \w+ )?(?P<cue>{CUE})\b(?:\s+that)?"
                         rf"(?!\s*[,:]?\s*[\"“]|(?:\s+[\w'’-]+){{1,4}}\s*[,:]\s*[\"“])")
 TRAILING = re.compile(rf",\s*(?P<spk>[^,;\"“”]{{1,60}}?)\s+(?:also |further )?(?P<cue>{CUE})[^,;\"“”]{{0,40}}[.!?]?$")
+# a cue word after white space: TRAILING and CUE_CLAUSE cannot match a sentence without one
+CUE_SEEN = re.compile(rf"\s{CUE}")
+# every character MENTION can consume; a match attempt reads no further than the first other character
+MENTION_CHARS = frozenset(string.ascii_letters + " .'")
 UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
 NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -125,6 +133,7 @@ COLUMNS = ["doc_id", "sent_idx", "start", "end", "quote", "speaker", "speaker_ty
            "extent", "mention", "resolved_by", "via", "n_words"]
 
 
+@lru_cache(maxsize=1 << 16)
 def _named(surface: str):
     """``(surface, "person", "named")`` when ``surface`` holds a word that is not a title, else None."""
     words = [w for w in surface.split() if w.lower().rstrip(".") not in NOT_NAMES]
@@ -133,6 +142,7 @@ def _named(surface: str):
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _mention(clause: str):
     """First speaker mention in ``clause``: ``(surface, type, resolve)`` or None.
 
@@ -157,6 +167,7 @@ def _mention(clause: str):
     return None
 
 
+@lru_cache(maxsize=1 << 12)
 def _org(surface: str):
     s = re.sub(r"^[Tt]he ", "", surface)
     low = s.lower()
@@ -173,11 +184,8 @@ def _split_clause(before: str) -> str:
 
 
 def _sentence_of(starts, pos):
-    i = 0
-    for k, st in enumerate(starts):
-        if st <= pos:
-            i = k
-    return i
+    """Index of the last sentence starting at or before ``pos`` (0 when none does); ``starts`` ascending."""
+    return max(bisect_right(starts, pos) - 1, 0)
 
 
 def _direct_candidates(text, sents):
@@ -237,7 +245,7 @@ def _indirect_candidates(text, sents, direct):
         m = UNNAMED.search(s)
         if m:
             found = (("unnamed source", "unnamed", "named"), m.group(0).split()[2], a + m.end(), b)
-        for pat in (ACCORDING, TRAILING, CUE_CLAUSE):
+        for pat in (ACCORDING, TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else (ACCORDING,):
             if found:
                 break
             for m in pat.finditer(s):
@@ -305,15 +313,57 @@ def _titles(text: str, name: str) -> set:
     return out
 
 
-def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Direct and indirect attributions of one document, speakers resolved but not yet normalised."""
-    sents = [(r.sent_idx, r.start, r.end) for r in sentences.sort_values("start").itertuples()]
+class _EarlierMentions:
+    """Named mentions in ``text[:end]`` for any ``end``, from one scan of the whole text.
+
+    Scanning every prefix anew is quadratic in the document. A match attempt of :data:`MENTION`
+    consumes only :data:`MENTION_CHARS` and reads at most one character past them, so attempts
+    that start at or before the last other character before ``end`` see the same characters in
+    the prefix as in the whole text: their matches are taken from the whole-text scan, and only
+    the short run of name characters just before ``end`` is scanned again.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts, self.ends, self.n_named, self.named = [], [], [0], []
+        for m in MENTION.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            men = _named_mention(m)
+            if men:
+                self.named.append(men[:2])
+            self.n_named.append(len(self.named))
+
+    def before(self, end: int) -> list:
+        """``(surface, type)`` of every named mention that a scan of ``text[:end]`` finds, in order."""
+        text, j = self.text, end - 1
+        while j >= 0 and text[j] in MENTION_CHARS:
+            j -= 1
+        k = bisect_right(self.starts, j)
+        out = self.named[:self.n_named[k]]
+        for m in MENTION.finditer(text, max(self.ends[k - 1] if k else 0, j + 1), end):
+            men = _named_mention(m)
+            if men:
+                out.append(men[:2])
+        return out
+
+
+def _named_mention(m):
+    if m.group("pron") or m.group("role"):
+        return None
+    men = _mention(m.group(0))
+    return men if men and men[2] == "named" else None
+
+
+def _attribute(doc_id: str, text: str, sents: list) -> list[dict]:
+    """Rows of :func:`attribute_document` for ``sents`` = ``(sent_idx, start, end)`` in text order."""
     direct = _direct_candidates(text, sents)
     indirect = _indirect_candidates(text, sents, direct)
     events = sorted(direct + indirect, key=lambda r: (r["start"], r["rule"] == "indirect"))
+    mentions, titles = _EarlierMentions(text), {}
     history, rows = [], []
     for ev in events:
-        earlier = [(s, t) for s, t, _ in _scan_mentions(text[:ev["start"]])]
+        earlier = mentions.before(ev["start"])
         spk, typ, how = "", "unknown", "none"
         if ev["mention"] is not None:
             spk, typ, how = _resolve(ev["mention"], history, earlier)
@@ -337,19 +387,39 @@ def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.Da
                    via=ev["via"], n_words=len(tokenize(ev["quote"])))
         rows.append(row)
         if spk and typ in ("person", "organisation"):
-            history.append((spk, typ, _titles(text, spk) if typ == "person" else set()))
-    return pd.DataFrame(rows, columns=COLUMNS)
+            if typ == "person" and spk not in titles:
+                titles[spk] = _titles(text, spk)
+            history.append((spk, typ, titles[spk] if typ == "person" else set()))
+    # the order of the quotes table within a document (rows of the whole table are sorted by doc_id too)
+    rows.sort(key=lambda r: (r["start"], r["kind"]))
+    return rows
 
 
-def _scan_mentions(text: str):
-    out = []
-    for m in MENTION.finditer(text):
-        if m.group("pron") or m.group("role"):
-            continue
-        men = _mention(m.group(0))
-        if men and men[2] == "named":
-            out.append(men)
-    return out
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r[c] for c in COLUMNS) for r in rows], columns=COLUMNS)
+
+
+def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Direct and indirect attributions of one document, speakers resolved but not yet normalised.
+
+    Rows are in text order (by ``start``, a direct quote before an indirect attribution at the
+    same offset).
+    """
+    s = sentences.sort_values("start")
+    return _frame(_attribute(doc_id, text, list(zip(s["sent_idx"].tolist(), s["start"].tolist(),
+                                                    s["end"].tolist()))))
+
+
+def attribute_documents(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """:func:`attribute_document` of every document, in the documents' order (speakers not normalised)."""
+    positions = sentences.groupby("doc_id", sort=False).indices if len(sentences) else {}
+    sent_idx, start, end = (sentences[c].to_numpy() for c in ("sent_idx", "start", "end"))
+    rows = []
+    for doc_id, text in zip(documents["doc_id"], documents["text"]):
+        pos = positions.get(doc_id, np.empty(0, dtype=np.intp))
+        pos = pos[np.argsort(start[pos], kind="quicksort")]  # as ``sort_values("start")`` orders them
+        rows += _attribute(doc_id, text, list(zip(sent_idx[pos].tolist(), start[pos].tolist(), end[pos].tolist())))
+    return _frame(rows)
 
 
 def normalise_speakers(names, types) -> dict:
@@ -379,9 +449,13 @@ def normalise_speakers(names, types) -> dict:
 
 def quotes_attributed(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """``quotes.csv``: every direct quote and indirect attribution with its normalised speaker."""
-    parts = [attribute_document(d.doc_id, d.text, sentences[sentences["doc_id"] == d.doc_id])
-             for d in documents[["doc_id", "text"]].itertuples(index=False)]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    return normalise_quotes(attribute_documents(documents, sentences))
+
+
+def normalise_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Speakers and relays of ``quotes`` (rows of :func:`attribute_documents`) normalised over the
+    whole table by :func:`normalise_speakers`, rows sorted by ``doc_id, start, kind``."""
+    out = quotes.copy()
     mapping = normalise_speakers(out["speaker"].tolist() + out["via"].tolist(),
                                  out["speaker_type"].tolist() + ["organisation"] * len(out))
     out["speaker"] = out["speaker"].map(lambda s: mapping.get(s, s))
@@ -390,14 +464,15 @@ def quotes_attributed(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
 
 
 def voices_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame,
-                     random_state: int = 0) -> pd.DataFrame:
+                     random_state: int = 0, words: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per outlet: words in direct quotes, distinct voices, and the share of quote sentences.
 
     ``quoted_word_share`` is words inside direct quotation marks over all words of the outlet's
     sentences; ``quote_sentence_share`` (with a bootstrap interval over sentences, from
     :func:`analysis.compare.share_by_group`) is the share of sentences whose attribution holds a
     direct quote. ``n_voices`` counts distinct named direct-quote speakers; ``n_voices_all`` adds
-    indirect ones (unnamed sources excluded).
+    indirect ones (unnamed sources excluded). ``words`` is :func:`sentence_words` of the
+    sentences when already counted.
 
     References
     ----------
@@ -406,17 +481,17 @@ def voices_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, sentences: p
     from .compare import share_by_group
 
     outlet = documents.set_index("doc_id")["outlet"]
-    sents = sentences[["doc_id", "sent_idx", "text"]].copy()
-    sents["outlet"] = sents["doc_id"].map(outlet)
-    direct = quotes[quotes["kind"] == "direct"]
-    with_quote = set(zip(direct["doc_id"], direct["sent_idx"]))
-    sents["has_direct_quote"] = [int((d, i) in with_quote) for d, i in zip(sents["doc_id"], sents["sent_idx"])]
-    sents["n_words"] = sents["text"].map(lambda t: len(tokenize(t)))
+    direct_keys = pd.MultiIndex.from_arrays([quotes.loc[quotes["kind"] == "direct", c] for c in ("doc_id", "sent_idx")])
+    sent_keys = pd.MultiIndex.from_arrays([sentences["doc_id"], sentences["sent_idx"]])
+    sents = pd.DataFrame({"outlet": sentences["doc_id"].map(outlet),
+                          "has_direct_quote": sent_keys.isin(direct_keys).astype(np.int64)}, index=sentences.index)
     out = share_by_group(sents, "outlet", "has_direct_quote", random_state=random_state).rename(
         columns={"n_hits": "n_quote_sentences", "share": "quote_sentence_share"})
+    if words is None:
+        words = sentence_words(sentences)
+    words = words.groupby(words["doc_id"].map(outlet))["n_words"].sum()
     q = quotes.assign(outlet=quotes["doc_id"].map(outlet))
     named = q[(q["speaker"] != "") & (q["speaker_type"].isin(["person", "organisation"]))]
-    words = sents.groupby("outlet")["n_words"].sum()
     quoted = q[q["kind"] == "direct"].groupby("outlet")["n_words"].sum()
     out["n_words"] = out["outlet"].map(words).fillna(0).astype(int)
     out["n_quoted_words"] = out["outlet"].map(quoted).fillna(0).astype(int)
@@ -429,14 +504,24 @@ def voices_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, sentences: p
     return out
 
 
+def sentence_words(sentences: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, n_words``: :func:`analysis.tokens.tokenize` tokens of each document's sentences,
+    one row per document in the order the sentences table first names it."""
+    counts = np.fromiter((len(TOKEN.findall(t.replace("’", "'").replace("‘", "'").lower()))
+                          for t in sentences["text"].tolist()), dtype=np.int64, count=len(sentences))
+    n = pd.Series(counts).groupby(sentences["doc_id"].to_numpy(), sort=False).sum()
+    return pd.DataFrame({"doc_id": n.index.to_numpy(), "n_words": n.to_numpy(dtype=np.int64)})
+
+
 def speaker_shares(quotes: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Per outlet and speaker: direct quotes, indirect attributions, quoted words and their share."""
     q = quotes.assign(outlet=quotes["doc_id"].map(documents.set_index("doc_id")["outlet"]),
                       speaker=quotes["speaker"].replace("", "(unattributed)"))
+    q["direct"] = (q["kind"] == "direct").astype(np.int64)
+    q["indirect"] = (q["kind"] == "indirect").astype(np.int64)
     q["direct_words"] = q["n_words"].where(q["kind"] == "direct", 0)
     g = q.groupby(["outlet", "speaker", "speaker_type"], sort=True)
-    out = g.agg(n_direct=("kind", lambda k: int((k == "direct").sum())),
-                n_indirect=("kind", lambda k: int((k == "indirect").sum())),
+    out = g.agg(n_direct=("direct", "sum"), n_indirect=("indirect", "sum"),
                 n_quoted_words=("direct_words", "sum")).reset_index()
     total = out.groupby("outlet")["n_quoted_words"].transform("sum")
     out["share_of_quoted_words"] = out["n_quoted_words"] / total.where(total > 0)
@@ -463,12 +548,22 @@ def speaker_frames(quotes: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFram
     return out
 
 
-def stage(run) -> str:
-    """Pipeline stage: ``quotes``, ``voices_by_outlet``, ``speaker_shares`` (+ ``speaker_frames``)."""
-    q = quotes_attributed(run.documents, run.sentences)
+def annotate(run) -> None:
+    """Per-document part of the stage: ``_speaker_quotes`` (every attribution with its speaker
+    resolved within its document, not yet normalised; rows in document order) and
+    ``_speaker_words`` (words of each document's sentences)."""
+    run.tables["_speaker_quotes"] = attribute_documents(run.documents, run.sentences)
+    run.tables["_speaker_words"] = sentence_words(run.sentences)
+
+
+def summarise(run) -> str:
+    """Corpus-level part: speaker names normalised across the corpus (``quotes``), then
+    ``voices_by_outlet``, ``speaker_shares`` and, when the frames stage has run, ``speaker_frames``."""
+    q = normalise_quotes(run.tables["_speaker_quotes"])
     seed = int(run.params.get("seed", 0) or 0)
     run.tables["quotes"] = q
-    run.tables["voices_by_outlet"] = voices_by_outlet(q, run.documents, run.sentences, random_state=seed)
+    run.tables["voices_by_outlet"] = voices_by_outlet(q, run.documents, run.sentences, random_state=seed,
+                                                      words=run.tables["_speaker_words"])
     run.tables["speaker_shares"] = speaker_shares(q, run.documents)
     sf = speaker_frames(q, run.sentences)
     note = "speaker x frame table written"
@@ -479,3 +574,9 @@ def stage(run) -> str:
     n_direct = int((q["kind"] == "direct").sum())
     voices = q.loc[q["speaker"] != "", "speaker"].nunique()
     return f"{n_direct} direct quotes, {len(q) - n_direct} indirect attributions, {voices} voices; {note}"
+
+
+def stage(run) -> str:
+    """Pipeline stage: ``quotes``, ``voices_by_outlet``, ``speaker_shares`` (+ ``speaker_frames``)."""
+    annotate(run)
+    return summarise(run)
