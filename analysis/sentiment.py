@@ -62,6 +62,7 @@ Efron, B. & Tibshirani, R. (1993). *An Introduction to the Bootstrap*. Chapman &
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,23 +86,106 @@ TARGETS = {
     "terrorism": ["terror*", "militant*", "extremis*"],
 }
 AGG_COLUMNS = ["measure", "voice", "mean", "ci_low", "ci_high", "n_sentences"]
+SCORE_COLUMNS = ["sentiment_vader", "vader_pos", "vader_neu", "vader_neg", "sentiment_afinn"]
+VOICE_TABLE = "_sentiment_voices"  # per sentence and voice: the two scores (intermediate, not written)
+MENTION_TABLE = "_sentiment_mentions"  # per sentence and target it mentions (intermediate, not written)
+DOCUMENT_TABLE = "_sentiment_document"  # sentiment_document in document order, without outlet (intermediate)
 
 
+# ---------------------------------------------------------------- lexicons
 @lru_cache(maxsize=1)
 def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    from vaderSentiment.vaderSentiment import SentiText, SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class _Vader(SentimentIntensityAnalyzer):
+        """``polarity_scores`` with the same result, minus work that cannot change it.
+
+        The library walks every character of the text to replace emoji, and calls its full
+        valence routine for every word. Here a text with no emoji character skips the walk
+        (the walk would rebuild the same text), and a word that is neither a booster, nor
+        "kind" before "of", nor in the lexicon gets the 0 the library's routine gives it
+        without the call; every other word goes through the library's own code.
+        """
+
+        def __init__(self):
+            super().__init__()
+            self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+
+        def polarity_scores(self, text):
+            if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+                return super().polarity_scores(text)
+            from vaderSentiment.vaderSentiment import BOOSTER_DICT
+
+            text = text.strip()
+            sentitext = SentiText(text)
+            words = sentitext.words_and_emoticons
+            lowered = [w.lower() for w in words]
+            lexicon, last = self.lexicon, len(words) - 1
+            sentiments = []
+            for i, item in enumerate(words):
+                low = lowered[i]
+                if low in BOOSTER_DICT or low not in lexicon or (i < last and low == "kind" and lowered[i + 1] == "of"):
+                    sentiments.append(0)
+                    continue
+                sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
+            sentiments = self._but_check(words, sentiments)
+            return self.score_valence(sentiments, text)
+
+    return _Vader()
+
+
+class _Afinn:
+    """AFINN-165 sums as ``afinn.Afinn(language="en").score`` gives them, without its big regex.
+
+    ``Afinn.score`` lower-cases the text, collapses white space and finds the lexicon's entries
+    with one alternation ``\\b(?:longest|...|shortest)\\b``: at each position the longest entry
+    that starts there with a word boundary on both sides, then on from its end. An entry made
+    of word characters only can then match only a whole ``\\w+`` run, so each run is one dict
+    look-up; the 56 entries with a space or hyphen (``not good``, ``well-being``) are tried,
+    longest first, where their first word starts. ``tests/test_sentiment.py`` checks equality
+    with the library on every sentence of the bundled corpus.
+    """
+
+    WORD = re.compile(r"\w+")
+    SPACE = re.compile(r"\s+")
+
+    def __init__(self, lexicon: dict):
+        self.lexicon = lexicon
+        self.words = {k: v for k, v in lexicon.items() if self.WORD.fullmatch(k)}
+        self.phrases: dict = {}
+        for k in sorted((k for k in lexicon if k not in self.words), key=len, reverse=True):
+            first = self.WORD.match(k)
+            if first is None or not self.WORD.match(k[-1]):
+                raise ValueError(f"AFINN entry {k!r} does not start and end with a word character")
+            self.phrases.setdefault(first.group(), []).append(k)
+
+    def score(self, text: str) -> float:
+        s = self.SPACE.sub(" ", text).lower()
+        total, done, n = 0, 0, len(s)
+        for m in self.WORD.finditer(s):
+            start, word = m.start(), m.group()
+            if start < done:
+                continue
+            for phrase in self.phrases.get(word, ()):
+                end = start + len(phrase)
+                # the phrase ends in a word character, so the boundary needs a non-word one after it
+                if s.startswith(phrase, start) and (end == n or not self.WORD.match(s, end)):
+                    total += self.lexicon[phrase]
+                    done = end
+                    break
+            else:
+                value = self.words.get(word)
+                if value is not None:
+                    total += value
+                    done = m.end()
+        return float(total)
 
 
 @lru_cache(maxsize=1)
 def _afinn():
     from afinn import Afinn
 
-    return Afinn(language="en")
-
-
-CACHE_SIZE = 1 << 17  # texts remembered per lexicon: a sentence repeated (wire copy, "all" voice) is scored once
+    return _Afinn(Afinn(language="en")._dict)
 
 
 def vader_scores(text: str) -> dict:
@@ -111,15 +195,9 @@ def vader_scores(text: str) -> dict:
     ----------
     Hutto, C. J. & Gilbert, E. (2014). VADER. *ICWSM*.
     """
-    return dict(_vader_cached(text))
+    return dict(_vader().polarity_scores(text))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _vader_cached(text: str) -> dict:
-    return _vader().polarity_scores(text)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
 def afinn_score(text: str) -> float:
     """Sum of AFINN-165 word scores of ``text``.
 
@@ -127,7 +205,7 @@ def afinn_score(text: str) -> float:
     ----------
     Nielsen, F. Å. (2011). A new ANEW. *Making Sense of Microposts*, 93-98.
     """
-    return float(_afinn().score(text))
+    return _afinn().score(text)
 
 
 def score_text(text: str, measure: str) -> float:
@@ -139,14 +217,77 @@ def score_text(text: str, measure: str) -> float:
     raise ConfigError(f"measure={measure!r} is not a valid option; choose one of {MEASURES!r}.")
 
 
-def score_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+def _score_all(texts, scores: dict | None = None) -> dict:
+    """``{text: (compound, pos, neu, neg, afinn)}`` for each distinct text, each scored once."""
+    scores = {} if scores is None else scores
+    vader, afinn = _vader(), _afinn()
+    for t in texts:
+        if t not in scores:
+            v = vader.polarity_scores(t)
+            scores[t] = (v["compound"], v["pos"], v["neu"], v["neg"], afinn.score(t))
+    return scores
+
+
+def score_sentences(sentences: pd.DataFrame, scores: dict | None = None) -> pd.DataFrame:
     """``sentences`` with ``sentiment_vader, vader_pos, vader_neu, vader_neg, sentiment_afinn``."""
     out = sentences.copy()
-    v = pd.DataFrame([vader_scores(t) for t in out["text"]], index=out.index)
-    out["sentiment_vader"] = v["compound"]
-    out["vader_pos"], out["vader_neu"], out["vader_neg"] = v["pos"], v["neu"], v["neg"]
-    out["sentiment_afinn"] = [afinn_score(t) for t in out["text"]]
+    texts = out["text"].tolist()
+    scores = _score_all(texts, scores)
+    values = np.array([scores[t] for t in texts], dtype=float).reshape(len(texts), len(SCORE_COLUMNS))
+    for j, col in enumerate(SCORE_COLUMNS):
+        out[col] = values[:, j]
     return out
+
+
+def voice_table(documents: pd.DataFrame, sentences: pd.DataFrame, min_words: int = MIN_PART_WORDS,
+                scores: dict | None = None) -> pd.DataFrame:
+    """One row per sentence and voice: ``doc_id, sent_idx, voice, text, sentiment_vader, sentiment_afinn``.
+
+    ``all`` is the whole sentence; ``narration``/``quote`` are the sentence's parts from
+    :func:`analysis.quotes.sentence_voice`, kept when they have ``min_words`` word tokens.
+    Rows follow the sentences, voices in the order of :data:`VOICES`.
+    """
+    parts = sentence_voice(documents, sentences)  # one row per sentence, in the sentences' order
+    n_words: dict = {}
+    rows, texts = [], []
+    for i, (whole, narration, quoted) in enumerate(zip(sentences["text"], parts["narration_text"],
+                                                       parts["quoted_text"])):
+        rows.append((i, 0))
+        texts.append(whole)
+        for v, text in ((1, narration), (2, quoted)):
+            text = str(text)
+            k = n_words.get(text)
+            if k is None:
+                k = n_words[text] = len(tokenize(text))
+            if k >= min_words:
+                rows.append((i, v))
+                texts.append(text)
+    at = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+    scores = _score_all(texts, scores)
+    sent = sentences.reset_index(drop=True)
+    return pd.DataFrame({
+        "doc_id": sent["doc_id"].take(at[:, 0]).reset_index(drop=True),
+        "sent_idx": sent["sent_idx"].take(at[:, 0]).reset_index(drop=True),
+        "voice": pd.Series(np.array(VOICES, dtype=object)[at[:, 1]], dtype="str"),
+        "text": pd.Series(texts, dtype="str"),
+        "sentiment_vader": np.array([scores[t][0] for t in texts], dtype=float),
+        "sentiment_afinn": np.array([scores[t][4] for t in texts], dtype=float),
+    })
+
+
+def long_scores(voices: pd.DataFrame) -> pd.DataFrame:
+    """The voice table long: ``doc_id, sent_idx, voice, measure, score`` (+ ``text`` if present).
+
+    Rows follow the voice table, each row's measures in the order of :data:`MEASURES`.
+    """
+    n = len(voices)
+    take = np.repeat(np.arange(n), len(MEASURES))
+    cols = {c: voices[c].take(take).reset_index(drop=True) for c in ("doc_id", "sent_idx", "voice")}
+    cols["measure"] = pd.Series(np.tile(np.array(MEASURES, dtype=object), n), dtype="str")
+    cols["score"] = voices[list(MEASURES)].to_numpy(dtype=float).reshape(-1)
+    if "text" in voices:
+        cols["text"] = voices["text"].take(take).reset_index(drop=True)
+    return pd.DataFrame(cols)
 
 
 def score_voices(documents: pd.DataFrame, sentences: pd.DataFrame,
@@ -156,16 +297,8 @@ def score_voices(documents: pd.DataFrame, sentences: pd.DataFrame,
     ``all`` is the whole sentence; ``narration``/``quote`` are the sentence's parts from
     :func:`analysis.quotes.sentence_voice`, kept when they have ``min_words`` word tokens.
     """
-    parts = sentence_voice(documents, sentences)
-    merged = sentences[["doc_id", "sent_idx", "text"]].merge(parts, on=["doc_id", "sent_idx"], how="left")
-    rows = []
-    for r in merged.itertuples(index=False):
-        for voice, text in (("all", r.text), ("narration", r.narration_text), ("quote", r.quoted_text)):
-            if voice != "all" and len(tokenize(str(text))) < min_words:
-                continue
-            for measure in MEASURES:
-                rows.append((r.doc_id, r.sent_idx, voice, measure, score_text(text, measure), text))
-    return pd.DataFrame(rows, columns=["doc_id", "sent_idx", "voice", "measure", "score", "text"])
+    long = long_scores(voice_table(documents, sentences, min_words))
+    return long[["doc_id", "sent_idx", "voice", "measure", "score", "text"]]
 
 
 def aggregate(long: pd.DataFrame, key: str, seed: int = 0) -> pd.DataFrame:
@@ -174,7 +307,7 @@ def aggregate(long: pd.DataFrame, key: str, seed: int = 0) -> pd.DataFrame:
     Returns ``key, measure, voice, mean, ci_low, ci_high, n_sentences``; the interval is a
     percentile bootstrap over the sentences of the group (:func:`analysis.compare.by_group`).
     """
-    out = by_group(long, [key, "measure", "voice"], "score", random_state=seed)
+    out = by_group(long[[key, "measure", "voice", "score"]], [key, "measure", "voice"], "score", random_state=seed)
     out = out.rename(columns={"n": "n_sentences"})
     order = {v: i for i, v in enumerate(VOICES)}
     out = out.sort_values([key, "measure", "voice"], key=lambda s: s.map(order) if s.name == "voice" else s)
@@ -220,17 +353,55 @@ def mentions(text: str, terms) -> bool:
     return any(_term_matches(term, toks) for term in terms)
 
 
-def target_tone(long: pd.DataFrame, sentences: pd.DataFrame, targets: dict, seed: int = 0) -> pd.DataFrame:
+def mention_table(sentences: pd.DataFrame, targets: dict) -> pd.DataFrame:
+    """``doc_id, sent_idx, target``: one row per sentence and target it :func:`mentions`.
+
+    Rows follow the sentences, targets in the order of ``targets``. A sentence is tokenised at
+    most once, and only when its lower-cased text contains one of the terms (or prefixes) as a
+    substring: every token and hyphen part is a substring of that text, so a sentence without
+    one cannot mention the target.
+    """
+    names = list(targets)
+    stems = [tuple(t.rstrip("*") if t.endswith("*") else t for t in targets[n]) for n in names]
+    exact = [{t for t in targets[n] if not t.endswith("*")} for n in names]
+    prefixes = [tuple(t[:-1] for t in targets[n] if t.endswith("*")) for n in names]
+    seen: dict = {}
+    rows = []
+    for i, text in enumerate(sentences["text"]):
+        hits = seen.get(text)
+        if hits is None:
+            low = text.replace("’", "'").replace("‘", "'").lower()
+            candidates = [j for j, st in enumerate(stems) if any(x in low for x in st)]
+            hits = ()
+            if candidates:
+                toks = set(tokenize(text))
+                toks |= {p for t in toks if "-" in t for p in t.split("-")}
+                hits = tuple(j for j in candidates
+                             if not exact[j].isdisjoint(toks)
+                             or (prefixes[j] and any(t.startswith(prefixes[j]) for t in toks)))
+            seen[text] = hits
+        rows.extend((i, j) for j in hits)
+    at = np.array(rows, dtype=np.int64).reshape(len(rows), 2)
+    sent = sentences.reset_index(drop=True)
+    return pd.DataFrame({
+        "doc_id": sent["doc_id"].take(at[:, 0]).reset_index(drop=True),
+        "sent_idx": sent["sent_idx"].take(at[:, 0]).reset_index(drop=True),
+        "target": pd.Series(np.array(names, dtype=object)[at[:, 1]], dtype="str"),
+    })
+
+
+def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int = 0) -> pd.DataFrame:
     """Per outlet and target: tone of the sentences that mention the target, by voice and measure.
 
-    A sentence mentions a target when its whole text does; its narration and quoted parts are
-    then scored as in :func:`score_voices`. Returns ``outlet, target, measure, voice, mean,
-    ci_low, ci_high, n_sentences``.
+    ``mentioned`` is :func:`mention_table`; a sentence mentions a target when its whole text
+    does, and its narration and quoted parts are then scored as in :func:`score_voices`.
+    Returns ``outlet, target, measure, voice, mean, ci_low, ci_high, n_sentences``.
     """
+    keys = pd.MultiIndex.from_arrays([long["doc_id"], long["sent_idx"]])
     frames = []
-    for name, terms in targets.items():
-        hit = sentences.loc[sentences["text"].map(lambda t: mentions(t, terms)), ["doc_id", "sent_idx"]]
-        sub = long.merge(hit, on=["doc_id", "sent_idx"])
+    for name in targets:
+        hit = mentioned.loc[mentioned["target"] == name]
+        sub = long.loc[keys.isin(pd.MultiIndex.from_arrays([hit["doc_id"], hit["sent_idx"]]))]
         if sub.empty:
             continue
         agg = aggregate(sub, "outlet", seed)
@@ -280,20 +451,60 @@ def disagreement(scored: pd.DataFrame, n: int = N_DISAGREE) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- stage
-def stage(run) -> str:
-    """Score sentences and write the outlet, document, target, agreement and disagreement tables."""
+def document_tone(long: pd.DataFrame, documents: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """:func:`aggregate` by ``doc_id``, rows in the order of ``documents`` (measures, voices within).
+
+    Each document's intervals come from its own sentences and its own generator (seeded from
+    ``seed`` and the group's name, :func:`analysis.compare.by_group`), so a document's rows are
+    the same whichever other documents are scored with it.
+    """
+    out = aggregate(long, "doc_id", seed)
+    pos = pd.Index(documents["doc_id"]).get_indexer(out["doc_id"])
+    out = out.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
+    return out.astype({"doc_id": documents["doc_id"].dtype, "measure": "str", "voice": "str", "mean": float,
+                       "ci_low": float, "ci_high": float, "n_sentences": np.int64})
+
+
+def annotate(run) -> None:
+    """Per-document part: sentence scores on ``run.sentences``, voice, mention and document tables.
+
+    Adds ``sentiment_vader, vader_pos, vader_neu, vader_neg, sentiment_afinn`` to
+    ``run.sentences`` and three intermediate tables: ``_sentiment_voices`` (:func:`voice_table`
+    without its text), ``_sentiment_mentions`` (:func:`mention_table`) and
+    ``_sentiment_document`` (:func:`document_tone`). Each distinct text is scored once per call.
+    """
     seed = int(run.params.get("seed", 0))
     min_words = int(run.params.get("voice_min_words", MIN_PART_WORDS))
     targets = load_targets(run.params.get("targets"))
-    run.sentences = score_sentences(run.sentences)
+    scores: dict = {}
+    run.sentences = score_sentences(run.sentences, scores)
+    voices = voice_table(run.documents, run.sentences, min_words, scores).drop(columns="text")
+    run.tables[VOICE_TABLE] = voices
+    run.tables[MENTION_TABLE] = mention_table(run.sentences, targets)
+    run.tables[DOCUMENT_TABLE] = document_tone(long_scores(voices), run.documents, seed)
+
+
+def summarise(run) -> str:
+    """Corpus-level part: the outlet, document, target, agreement and disagreement tables."""
+    seed = int(run.params.get("seed", 0))
+    targets = load_targets(run.params.get("targets"))
     outlets = run.documents[["doc_id", "outlet"]]
     sents = run.sentences.merge(outlets, on="doc_id", how="left")
-    long = score_voices(run.documents, run.sentences, min_words).merge(outlets, on="doc_id", how="left")
+    long = long_scores(run.tables[VOICE_TABLE]).merge(outlets, on="doc_id", how="left")
     run.tables["sentiment_outlet"] = aggregate(long, "outlet", seed)
-    doc = aggregate(long, "doc_id", seed).merge(outlets, on="doc_id", how="left")
+    order = {v: i for i, v in enumerate(VOICES)}
+    doc = run.tables[DOCUMENT_TABLE].sort_values(["doc_id", "measure", "voice"],
+                                                 key=lambda s: s.map(order) if s.name == "voice" else s)
+    doc = doc.reset_index(drop=True).merge(outlets, on="doc_id", how="left")
     run.tables["sentiment_document"] = doc[["doc_id", "outlet", *AGG_COLUMNS]]
-    run.tables["sentiment_target"] = target_tone(long, sents, targets, seed)
+    run.tables["sentiment_target"] = target_tone(long, run.tables[MENTION_TABLE], targets, seed)
     run.tables["sentiment_agreement"] = agreement(sents)
     run.tables["sentiment_disagreement"] = disagreement(sents, int(run.params.get("n_disagree", N_DISAGREE)))
     rho = run.tables["sentiment_agreement"].set_index("outlet").loc["all", "spearman_rho"]
     return f"{len(run.sentences)} sentences scored; VADER-AFINN Spearman rho {rho:.2f} over the corpus"
+
+
+def stage(run) -> str:
+    """Score sentences and write the outlet, document, target, agreement and disagreement tables."""
+    annotate(run)
+    return summarise(run)

@@ -1,11 +1,26 @@
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import clean, segment
 from analysis import sentiment as S
 from analysis.errors import ConfigError
 from analysis.paths import BUNDLED_CORPUS
-from analysis.pipeline import Run, _clean, _read, _segment
+from analysis.pipeline import Run, _read
+
+EVENTS_CORPUS = Path(__file__).parent / "data" / "events_corpus"
+
+
+def segmented(corpus, params=None) -> Run:
+    """A run with documents, paragraphs and sentences (the stages before sentiment's inputs)."""
+    run = Run(corpus, corpus.parent / "unused", dict(params or {}))
+    _read(run)
+    run.context = clean.context(run.documents)
+    clean.annotate(run)
+    segment.annotate(run)
+    return run
 
 
 def doc_and_sentences(text, cuts, doc_id="d"):
@@ -127,9 +142,8 @@ def test_agreement_and_disagreement():
 # ------------------------------------------------------------------ stage on the bundled corpus
 @pytest.fixture(scope="module")
 def sentiment_run():
-    run = Run(BUNDLED_CORPUS, BUNDLED_CORPUS.parent / "unused", {"seed": 7})
-    for step in (_read, _clean, _segment, S.stage):
-        step(run)
+    run = segmented(BUNDLED_CORPUS, {"seed": 7})
+    S.stage(run)
     return run
 
 
@@ -152,3 +166,95 @@ def test_targeted_sentences_really_mention_the_target(sentiment_run):
     tab = sentiment_run.tables["sentiment_target"]
     got = tab.query("target == 'Pakistan' and voice == 'all' and measure == 'sentiment_vader'")["n_sentences"].sum()
     assert got == n_pak > 0
+
+
+def test_mention_table_agrees_with_mentions(sentiment_run):
+    s = sentiment_run.sentences
+    tab = S.mention_table(s, S.TARGETS)
+    expected = [(d, i, name) for d, i, text in zip(s["doc_id"], s["sent_idx"], s["text"])
+                for name, terms in S.TARGETS.items() if S.mentions(text, terms)]
+    assert list(tab.itertuples(index=False, name=None)) == expected
+    assert {name for _, _, name in expected} == set(S.TARGETS)  # every default target occurs in the corpus
+    odd = pd.DataFrame({"doc_id": "d", "sent_idx": [0, 1, 2],
+                        "text": ["Counter-terrorism’s reach.", "Indochina.", "CHINA'S role"]})
+    got = S.mention_table(odd, {"t": ["terrorism"], "c": ["china"], "all": ["*"]})
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("d", 0, "t"), ("d", 0, "all"), ("d", 1, "all"), ("d", 2, "c"), ("d", 2, "all")]
+
+
+# ------------------------------------------------------------------ fast lexicon paths = the libraries
+AFINN_CASES = ["some kind of idiot", "Not  good!", "not goods", "well-being and ill-fated", "self-confident-ish",
+               "bad luck's bad_luck x_bad bad", "can't stand it, CAN'T STAND", "fed up\nfed  up", "kind of good",
+               "cover-up-ed", "once-in-a-lifetime-ish", "İbad good\u0307 bad", "", "   ", "no fun no-fun"]
+VADER_CASES = ["VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!", "The book was only kind of good.",
+               "The plot was good, but the characters are uncompelling and the dialog is not great.",
+               "Catch utf-8 emoji such as 💘 and 💋 and 😁", "Not bad at all", "At least it isn't a horrible book.",
+               "Without a doubt, an excellent idea.", "no no good", "kind", "", "   ", "Make sure you :) or :D today!",
+               "Roger Dodger is one of the least compelling variations on this theme.", "It was the bomb ?? !!"]
+
+
+def test_fast_afinn_equals_the_library_on_every_sentence():
+    from afinn import Afinn
+
+    lib = Afinn(language="en")
+    run = segmented(BUNDLED_CORPUS)
+    texts = AFINN_CASES + run.sentences["text"].tolist()
+    assert [S.afinn_score(t) for t in texts] == [lib.score(t) for t in texts]
+    assert S.afinn_score("some kind of idiot") == -3.0  # 'some kind' (0) is matched first, as in the library
+
+
+def test_fast_vader_equals_the_library_on_every_sentence():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    lib = SentimentIntensityAnalyzer()
+    run = segmented(BUNDLED_CORPUS)
+    texts = VADER_CASES + run.sentences["text"].tolist()
+    assert [S.vader_scores(t) for t in texts] == [lib.polarity_scores(t) for t in texts]
+
+
+# ------------------------------------------------------------------ per-document contract
+def _chunk(run, docs) -> Run:
+    """The documents ``docs`` of ``run``, in that order, with their sentences in the same order."""
+    part = Run(run.corpus, run.out, dict(run.params))
+    part.documents = run.documents.set_index("doc_id").loc[list(docs)].reset_index()
+    part.sentences = pd.concat([run.sentences[run.sentences["doc_id"] == d] for d in docs], ignore_index=True)
+    return part
+
+
+@pytest.mark.parametrize("corpus, cuts", [(BUNDLED_CORPUS, [2, 3]), (EVENTS_CORPUS, [4, 11])])
+def test_annotate_on_chunks_concatenates_to_annotate_on_the_whole(corpus, cuts):
+    run = segmented(corpus, {"seed": 3})
+    run.documents = run.documents.iloc[::-1].reset_index(drop=True)  # document order need not be doc_id order
+    whole = _chunk(run, run.documents["doc_id"])
+    S.annotate(whole)
+    ids = run.documents["doc_id"].tolist()
+    bounds = [0, *cuts, len(ids)]
+    parts = [_chunk(run, ids[a:b]) for a, b in zip(bounds, bounds[1:])]
+    for part in parts:
+        S.annotate(part)
+    cat = lambda frames: pd.concat(frames, ignore_index=True)  # noqa: E731
+    pd.testing.assert_frame_equal(cat([p.sentences for p in parts]), whole.sentences)
+    for name in (S.VOICE_TABLE, S.MENTION_TABLE, S.DOCUMENT_TABLE):
+        assert len(whole.tables[name]) > 0
+        pd.testing.assert_frame_equal(cat([p.tables[name] for p in parts]), whole.tables[name])
+    # and the corpus-level part gives the same tables from the concatenation
+    joined = Run(run.corpus, run.out, dict(run.params))
+    joined.documents = cat([p.documents for p in parts])
+    joined.sentences = cat([p.sentences for p in parts])
+    joined.tables = {n: cat([p.tables[n] for p in parts]) for n in parts[0].tables}
+    assert S.summarise(joined) == S.summarise(whole)
+    for name in ("sentiment_outlet", "sentiment_document", "sentiment_target", "sentiment_agreement",
+                 "sentiment_disagreement"):
+        pd.testing.assert_frame_equal(joined.tables[name], whole.tables[name])
+
+
+def test_sentiment_document_is_sorted_by_doc_id_whatever_the_document_order(sentiment_run):
+    doc = sentiment_run.tables["sentiment_document"]
+    assert doc["doc_id"].is_monotonic_increasing
+    rank = doc["voice"].map({v: i for i, v in enumerate(S.VOICES)})
+    within = doc.assign(rank=rank).groupby(["doc_id", "measure"], sort=False)["rank"]
+    assert within.apply(lambda r: r.is_monotonic_increasing).all()
+    ours = doc.set_index(["doc_id", "measure", "voice"])
+    long = S.score_voices(sentiment_run.documents, sentiment_run.sentences)
+    means = long.groupby(["doc_id", "measure", "voice"])["score"].mean()
+    assert np.allclose(ours["mean"].loc[means.index], means)
