@@ -53,7 +53,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _progress(step: int, total: int, message: str) -> None:
-    print(f"[{step}/{total}] {message}", file=sys.stderr, flush=True)
+    """One line per step; on a terminal, the per-document phase's running count redraws in place."""
+    line = f"[{step}/{total}] {message}"
+    running = " articles (" in message and " left)" in message
+    if sys.stderr.isatty():
+        end = "" if running else "\n"
+        print(f"\r\033[K{line}", end=end, file=sys.stderr, flush=True)
+    else:
+        print(line, file=sys.stderr, flush=True)
 
 
 def main(argv=None) -> int:

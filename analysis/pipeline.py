@@ -31,6 +31,7 @@ from .errors import CorpusError
 from .paths import NOTEBOOKS_DIR
 
 STAGING = ".staging"
+PROGRESS_EVERY = 5.0  # seconds between progress lines of the per-document phase
 OUTPUT_DIRS = ("tables", "figures", "notebooks", "html")
 
 
@@ -145,8 +146,12 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
         names = ", ".join(name for name, _ in annotators)
         progress(2, total, f"per-document stages ({names}) on {n_docs} articles ...")
 
-    def chunk_done(done, n):
-        if progress:
+    last = [0.0]
+
+    def chunk_done(done, n):  # at most one line every PROGRESS_EVERY seconds, and the last one
+        now = time.perf_counter()
+        if progress and (done == n or now - last[0] >= PROGRESS_EVERY):
+            last[0] = now
             progress(2, total, f"per-document stages: {done} of {n} articles ({_eta(t_phase, done, n)})")
 
     parts = engine.run_chunks(run.documents, run.params, run.context, annotators, engine=eng,

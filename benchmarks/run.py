@@ -49,12 +49,22 @@ DONE = re.compile(r"^\[(\d+)/(\d+)\] (.*?): (.*) \((\d+(?:\.\d+)?) s\)$")
 START = re.compile(r"^\[(\d+)/(\d+)\] (.*) \.\.\.$")
 
 
-def stage_names() -> list[str]:
+PHASE = "per-document phase"
+
+
+def stage_names() -> dict[str, str]:
+    """The suite's progress text of each stage -> the stage's name."""
     try:
         from analysis.pipeline import STAGES
-        return [name for name, _, _ in STAGES]
+        return {what: name for name, what, _ in STAGES}
     except Exception:  # names are a convenience; the progress text is kept either way
-        return []
+        return {}
+
+
+def _stage_of(what: str, names: dict) -> str:
+    if what.startswith("per-document stages"):
+        return PHASE
+    return names.get(what, what)
 
 
 def ensure_corpus(n: int, seed: int, work: Path, regenerate: bool) -> Path:
@@ -82,7 +92,7 @@ def time_baseline(texts: list[str], repeats: int = 3) -> dict:
     return {"seconds": best, "repeats": repeats, "n_features": shape[1]}
 
 
-def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], names: list[str]) -> dict:
+def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], names: dict) -> dict:
     cmd = [sys.executable, "-m", "analysis", "features", "--corpus", str(corpus), "--out", str(out), *extra]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -97,18 +107,20 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
             tail.append(line)
             del tail[:-20]
             if m := START.match(line):
-                started[int(m.group(1))] = now
+                started[_stage_of(m.group(3), names)] = now
             elif m := DONE.match(line):
-                i = int(m.group(1))
-                stages.append({"step": i, "stage": names[i - 1] if len(names) >= i else m.group(3),
-                               "what": m.group(3), "summary": m.group(4), "reported_s": float(m.group(5)),
-                               "observed_s": round(now - started.get(i, now), 3)})
+                name = _stage_of(m.group(3), names)
+                stages.append({"step": int(m.group(1)), "stage": name, "what": m.group(3), "summary": m.group(4),
+                               "reported_s": float(m.group(5)),
+                               "observed_s": round(now - started[name], 3) if name in started else None})
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     timed_out = False
     deadline = None if timeout is None else t0 + timeout
+    peak_tree = 0
     while True:
+        peak_tree = max(peak_tree, tree_rss(proc.pid))
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -117,19 +129,36 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
             os.killpg(proc.pid, signal.SIGTERM)  # the process group this script started
             pid, status, usage = os.wait4(proc.pid, 0)
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join(timeout=5)
-    for i in sorted(set(started) - {s["step"] for s in stages}):  # stopped by the timeout while running
-        stages.append({"step": i, "stage": names[i - 1] if len(names) >= i else f"step {i}", "what": "",
-                       "summary": "unfinished: stopped by --timeout", "reported_s": None,
-                       "observed_s": round(wall - started[i], 3), "unfinished": True})
+    for name in [n for n in started if n not in {s["stage"] for s in stages}]:  # stopped by the timeout
+        stages.append({"step": None, "stage": name, "what": "", "summary": "unfinished: stopped by --timeout",
+                       "reported_s": None, "observed_s": round(wall - started[name], 3), "unfinished": True})
     return {"command": cmd, "returncode": proc.returncode, "timed_out": timed_out, "wall_s": round(wall, 3),
             "cpu_user_s": round(usage.ru_utime, 3), "cpu_system_s": round(usage.ru_stime, 3),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "stages": stages,
-            "other_s": round(wall - sum(s["observed_s"] for s in stages), 3),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mib": round(peak_tree / 2**20, 1),
+            "stages": stages,
+            "other_s": round(wall - sum(s["observed_s"] for s in stages if s["observed_s"] is not None), 3),
             "stderr_tail": tail if proc.returncode else []}
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (the suite's worker processes too)."""
+    try:
+        import psutil
+
+        root = psutil.Process(pid)
+        total = 0
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+    except Exception:
+        return 0
 
 
 def exponent(n1, t1, n2, t2):
@@ -165,16 +194,17 @@ def machine() -> dict:
 
 
 def print_table(results: list[dict], names: list[str], exps: dict) -> None:
-    print(f"{'N':>6} {'wall s':>8} {'art/s':>7} {'CPU s':>8} {'peak MiB':>9} {'CV s':>7} {'x CV':>7}  status")
+    print(f"{'N':>6} {'wall s':>8} {'art/s':>7} {'CPU s':>8} {'peak MiB':>9} {'CV s':>7} {'x CV':>7}  status"
+          "   (peak = all processes of the run together)")
     for r in results:
         s = r["suite"]
         status = "timed out" if s["timed_out"] else ("ok" if s["returncode"] == 0 else f"exit {s['returncode']}")
         print(f"{r['n']:>6} {s['wall_s']:>8.1f} {r['articles_per_s']:>7.2f} {s['cpu_user_s'] + s['cpu_system_s']:>8.1f} "
-              f"{s['peak_rss_mib']:>9.0f} {r['baseline']['seconds']:>7.3f} {r['ratio_to_baseline']:>7.0f}  {status}")
+              f"{s['peak_tree_rss_mib']:>9.0f} {r['baseline']['seconds']:>7.3f} {r['ratio_to_baseline']:>7.0f}  {status}")
     print("\nper-stage seconds (as reported by the suite; 'other' = start-up, imports, writing tables)")
     header = f"{'stage':<18}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results)
     print(header + (f"{'exponent':>10}" if exps else ""))
-    order = names or sorted({s["stage"] for r in results for s in r["suite"]["stages"]})
+    order = list(dict.fromkeys([*names, *(s["stage"] for r in results for s in r["suite"]["stages"])]))
     for name in [*order, "other"]:
         row = f"{name:<18}"
         for r in results:
@@ -214,21 +244,19 @@ def main(argv=None) -> int:
         results.append({"n": n, "n_words": sum(len(t.split()) for t in texts), "corpus": str(corpus),
                         "suite": suite, "baseline": base,
                         "articles_per_s": round(n / suite["wall_s"], 3),
-                        "ratio_to_baseline": round(suite["wall_s"] / base["seconds"], 1),
-                        "stage_ratio_to_baseline": round(sum(s["observed_s"] for s in suite["stages"])
-                                                         / base["seconds"], 1)})
+                        "ratio_to_baseline": round(suite["wall_s"] / base["seconds"], 1)})
     exps = {}
     if len(results) >= 2:
         a, b = results[-2], results[-1]
         if not (a["suite"]["timed_out"] or b["suite"]["timed_out"]):
             exps["wall"] = exponent(a["n"], a["suite"]["wall_s"], b["n"], b["suite"]["wall_s"])
-        for name in names:
-            ta = [s["observed_s"] for s in a["suite"]["stages"] if s["stage"] == name]
-            tb = [s["observed_s"] for s in b["suite"]["stages"] if s["stage"] == name]
+        for name in [PHASE, *names.values()]:
+            ta = [s["reported_s"] for s in a["suite"]["stages"] if s["stage"] == name]
+            tb = [s["reported_s"] for s in b["suite"]["stages"] if s["stage"] == name]
             if ta and tb and not any(s.get("unfinished") for s in a["suite"]["stages"] + b["suite"]["stages"]
                                      if s["stage"] == name):
                 exps[name] = exponent(a["n"], ta[0], b["n"], tb[0])
-    print_table(results, names, exps)
+    print_table(results, [PHASE, *names.values()], exps)
     args.results.mkdir(parents=True, exist_ok=True)
     dest = args.results / f"{dt.date.today().isoformat()}-{'-'.join(map(str, sizes))}.json"
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "seed": args.seed, "sizes": sizes,
