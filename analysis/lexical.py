@@ -58,15 +58,47 @@ def _str_array(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
-def _tokenized(sentences: pd.DataFrame):
-    """Tokens of each distinct sentence text: ``(sentence -> distinct text index, token lists)``.
+def _tokenized(sentences: pd.DataFrame, batch: int = 20_000):
+    """Tokens of every sentence as integer ids: ``(token ids, tokens per sentence, token strings)``.
 
-    Wire copy repeats sentences verbatim across outlets, so each distinct text is tokenised once.
+    :func:`tokenize` is word-local (a token never spans whitespace, and lower-casing a word does
+    not depend on the words around it), so ``tokenize(text)`` is the concatenation of
+    ``tokenize(word)`` over ``text.split()`` (the tests check this). Each distinct
+    whitespace-separated word is therefore tokenised once, and a sentence's tokens are gathered
+    from its words' ids with numpy. Sentences are read ``batch`` at a time to bound memory.
     """
-    texts = [str(t) for t in sentences["text"].tolist()]
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
-    return codes, [tokenize(t) for t in index]
+    texts = sentences["text"].tolist()
+    word_index: dict[str, int] = {}
+    token_index: dict[str, int] = {}
+    word_tokens: list[list[int]] = []
+    word_codes, words_per_sent = [], []
+    for start in range(0, len(texts), batch):
+        split = [str(t).split() for t in texts[start:start + batch]]
+        words_per_sent.append(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))
+        codes, distinct = pd.factorize(np.array(list(chain.from_iterable(split)), dtype=object))
+        to_global = np.empty(len(distinct), dtype=np.int64)
+        for k, word in enumerate(distinct):
+            g = word_index.get(word)
+            if g is None:
+                g = word_index[word] = len(word_tokens)
+                word_tokens.append([token_index.setdefault(t, len(token_index)) for t in tokenize(word)])
+            to_global[k] = g
+        word_codes.append(to_global[codes])
+    word_codes = np.concatenate(word_codes) if word_codes else np.empty(0, dtype=np.int64)
+    words_per_sent = np.concatenate(words_per_sent) if words_per_sent else np.empty(0, dtype=np.int64)
+    n_word_tokens = np.fromiter(map(len, word_tokens), dtype=np.int64, count=len(word_tokens))
+    flat = np.fromiter(chain.from_iterable(word_tokens), dtype=np.int64, count=int(n_word_tokens.sum()))
+    ids = _gather(flat, np.cumsum(n_word_tokens) - n_word_tokens, n_word_tokens, word_codes)
+    per_word = n_word_tokens[word_codes]
+    sent_of_word = np.repeat(np.arange(len(words_per_sent)), words_per_sent)
+    per_sent = np.bincount(sent_of_word, weights=per_word, minlength=len(words_per_sent)).astype(np.int64)
+    return ids, per_sent, list(token_index)
+
+
+def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, pick: np.ndarray) -> np.ndarray:
+    """Concatenation of the runs ``flat[starts[i]:starts[i] + lengths[i]]`` for i in ``pick``."""
+    n = lengths[pick]
+    return flat[np.repeat(starts[pick] - (np.cumsum(n) - n), n) + np.arange(n.sum())]
 
 
 @dataclass
@@ -107,7 +139,7 @@ class TermCounts:
                              "outlet": docs["outlet"].array.take(rows),
                              "ngram": self.terms["ngram"].to_numpy()[mat.indices],
                              "term": self.terms["term"].array.take(mat.indices),
-                             "count": mat.data.astype(np.int64)})
+                             "count": mat.data.astype(np.int64)}, copy=False)
 
     @cached_property
     def outlets(self) -> tuple[pd.Index, sparse.csr_matrix, sparse.csr_matrix]:
@@ -129,38 +161,30 @@ def count_terms(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2
                 stopwords=None) -> TermCounts:
     """Uni- to ``max_n``-gram counts of every document, and its number of tokens (see the module docstring).
 
-    Each distinct sentence is tokenised once with :func:`analysis.tokens.tokenize`; every distinct
-    token gets an integer id, n-grams are runs of ids within one sentence, and the counts go into a
-    sparse document x term matrix. Sentences of documents not in ``documents`` are ignored.
+    Each distinct word is tokenised once with :func:`analysis.tokens.tokenize` (see
+    :func:`_tokenized`); every distinct token gets an integer id, n-grams are runs of ids within one
+    sentence, and the counts go into a sparse document x term matrix. Sentences of documents not in
+    ``documents`` are ignored.
     """
     stop = load_stopwords() if stopwords is None else stopwords
     docs = documents[["doc_id", "outlet"]].reset_index(drop=True)
     sent_doc = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])
     sentences = sentences[sent_doc >= 0]
     sent_doc = sent_doc[sent_doc >= 0]
-    text_of, tokens = _tokenized(sentences)
-    n_tok = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    docs["n_tokens"] = np.bincount(sent_doc, weights=n_tok[text_of], minlength=len(docs)).astype(np.int64)
+    ids, n_tok, tokens = _tokenized(sentences)
+    docs["n_tokens"] = np.bincount(sent_doc, weights=n_tok, minlength=len(docs)).astype(np.int64)
 
-    # distinct tokens -> term ranks (-1 for tokens that are not terms), ranks in sorted term order
-    flat_codes, uniques = pd.factorize(np.array(list(chain.from_iterable(tokens)), dtype=object))
-    keep = np.fromiter((is_term(t, stop) for t in uniques), dtype=bool, count=len(uniques))
-    vocab = np.asarray(uniques, dtype=object)[keep]
+    # token ids -> term ranks (-1 for tokens that are not terms), ranks in sorted term order
+    keep = np.fromiter((is_term(t, stop) for t in tokens), dtype=bool, count=len(tokens))
+    vocab = np.asarray(tokens, dtype=object)[keep]
     order = np.argsort(vocab, kind="stable")
-    rank = np.full(len(uniques), -1, dtype=np.int64)
+    rank = np.full(len(tokens), -1, dtype=np.int64)
     rank[np.flatnonzero(keep)[order]] = np.arange(len(vocab))
     vocab = vocab[order]
-
-    # term ranks of each distinct text, then of every sentence in turn
-    text_terms = rank[flat_codes] if len(flat_codes) else np.empty(0, dtype=np.int64)
-    is_kept = text_terms >= 0
-    n_terms = np.bincount(np.repeat(np.arange(len(tokens)), n_tok)[is_kept], minlength=len(tokens))
-    text_terms = text_terms[is_kept]
-    starts = np.cumsum(n_terms) - n_terms
-    per_sent = n_terms[text_of]
-    seq = text_terms[np.repeat(starts[text_of] - (np.cumsum(per_sent) - per_sent), per_sent)
-                     + np.arange(per_sent.sum())]
-    sent_of = np.repeat(np.arange(len(per_sent)), per_sent)
+    seq = rank[ids]
+    is_kept = seq >= 0
+    sent_of = np.repeat(np.arange(len(n_tok)), n_tok)[is_kept]
+    seq = seq[is_kept]
 
     # n-grams: an id per distinct run of n ranks within one sentence, in the order of the joined strings
     # (a space sorts before every character a token can hold, so tuple order is string order)
@@ -193,9 +217,8 @@ def term_counts(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2
 
 def token_totals(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """``doc_id, outlet, n_tokens``: all :func:`tokenize` tokens of each document's sentences."""
-    text_of, tokens = _tokenized(sentences)
-    n_tok = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    n = pd.Series(n_tok[text_of], index=sentences["doc_id"].to_numpy()).groupby(level=0).sum()
+    _, n_tok, _ = _tokenized(sentences)
+    n = pd.Series(n_tok, index=sentences["doc_id"].to_numpy()).groupby(level=0).sum()
     out = documents[["doc_id", "outlet"]].merge(n.rename("n_tokens").rename_axis("doc_id").reset_index(),
                                                 on="doc_id", how="left")
     out["n_tokens"] = out["n_tokens"].fillna(0).astype(int)
@@ -261,7 +284,7 @@ def frequencies(counts, totals: pd.DataFrame | None = None) -> pd.DataFrame:
         "doc_freq": np.concatenate([o_df, np.ones(n_d, dtype=np.int64)]),
         "n_docs": np.concatenate([out_docs[o_row], np.ones(n_d, dtype=np.int64)]),
         "n_tokens": n_tokens,
-    })[FREQUENCY_COLUMNS]
+    }, columns=FREQUENCY_COLUMNS, copy=False)
 
 
 def log_odds(target: pd.Series, reference: pd.Series, prior: pd.Series) -> pd.DataFrame:

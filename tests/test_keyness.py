@@ -146,3 +146,44 @@ def test_keyness_from_counts_table_sign_and_sort():
     assert b.loc["navy", "statistic"] == pytest.approx(-121.5 / 19)
     with pytest.raises(ConfigError):
         keyness(counts, measures=("chi2", "tfidf"))
+
+
+# --- Fisher's exact test for many tables at once ---------------------------------------------------
+
+def grid_tables():
+    """Tables a, b, c, d over small (factorial), middle (prime-factor) and large (Lanczos) totals, with edges."""
+    rng = np.random.default_rng(7)
+    rows = [[0, 0, 5, 5], [5, 5, 0, 0], [3, 0, 0, 4], [0, 3, 4, 0], [10, 5, 90, 195], [1, 1, 6, 12],
+            [0, 0, 0, 0], [7, 0, 0, 0], [1, 0, 0, 1], [0, 1, 1, 0]]
+    for nt, nr in [(7, 13), (100, 200), (900, 4000), (5000, 90000), (300000, 2000000)]:
+        a = np.minimum(rng.integers(0, 40, 150), nt)
+        b = np.minimum(rng.integers(0, 120, 150), nr)
+        rows += np.stack([a, b, nt - a, nr - b], axis=1).tolist()
+    return np.array(rows)
+
+
+def test_fisher_vectorised_is_scipy_to_the_last_bit():
+    from analysis.keyness import _fisher
+
+    tables = grid_tables()
+    odds, p = _fisher(tables)
+    ref = np.array([stats.fisher_exact([[a, c], [b, d]]) for a, b, c, d in tables.tolist()], dtype=float)
+    np.testing.assert_array_equal(odds, ref[:, 0])      # equal, NaN where scipy gives NaN; not approx
+    np.testing.assert_array_equal(p, ref[:, 1])
+
+
+def test_fisher_hand_worked_p_one_sided_sum():
+    # table [[3, 0], [0, 4]]: P(a = 3) = 1 / C(7, 3) = 1/35; the other tables (a = 0: 4/35, 1: 18/35,
+    # 2: 12/35) are all more likely, so the two-sided p is 1/35
+    _, p = keyness_scores([3], [0], 3, 4, "exact")
+    assert p[0] == pytest.approx(1 / 35)
+
+
+def test_keyness_from_term_counts_equals_the_table():
+    from analysis.lexical import count_terms
+
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "outlet": ["A", "B", "C"]})
+    sents = pd.DataFrame({"doc_id": ["d1", "d2", "d3", "d1"], "sent_idx": [0, 0, 0, 1],
+                          "text": ["Navy navy trade coast.", "Trade trade navy.", "Coast guard trade.", "Navy."]})
+    counts = count_terms(sents, docs)
+    pd.testing.assert_frame_equal(keyness(counts), keyness(counts.table()))

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from analysis.errors import ConfigError
-from analysis.lexical import (background_counts, comparisons, distinctive_terms, frequencies, log_odds,
-                              make_prior, ngrams, term_counts, token_totals)
+from analysis.lexical import (background_counts, comparisons, count_terms, distinctive_terms, frequencies,
+                              is_term, log_odds, make_prior, ngrams, outlet_term_matrix, term_counts,
+                              token_totals)
+from analysis.tokens import load_stopwords, terms, tokenize
 
 # d1 (outlet A) s0: the navy sailed to the south china sea   -> 8 tokens; terms navy sailed south china sea
 # d1 (outlet A) s1: china protested                           -> 2 tokens; terms china protested
@@ -238,3 +240,103 @@ def test_comparisons_auto_all_none_and_list():
                                                                  ("C", "A")]
     with pytest.raises(ConfigError, match="outlet 'Z' is not in the corpus"):
         comparisons(["A", "B"], pairs=[("A", "Z")])
+
+
+# --- the sparse counts (TermCounts) against the plain per-document Counter reading --------------
+
+def reference_counts(sentences, documents, max_n=2):
+    """term_counts as first written: terms() of each sentence, Counters of n-grams per document."""
+    from collections import Counter
+
+    from analysis.tokens import terms
+    outlets = documents.set_index("doc_id")["outlet"]
+    rows = []
+    for doc_id, grp in sentences.sort_values(["doc_id", "sent_idx"]).groupby("doc_id", sort=True):
+        counts = {n: Counter() for n in range(1, max_n + 1)}
+        for text in grp["text"]:
+            t = terms(str(text))
+            for n in counts:
+                counts[n].update(ngrams(t, n))
+        for n, c in counts.items():
+            rows += [(doc_id, outlets[doc_id], n, term, k) for term, k in c.items()]
+    df = pd.DataFrame(rows, columns=["doc_id", "outlet", "ngram", "term", "count"])
+    return df.sort_values(["doc_id", "ngram", "term"], ignore_index=True)
+
+
+MIXED_DOCS = pd.DataFrame({"doc_id": ["x2", "x10", "x1", "x3"], "outlet": ["B", "A", "B", "A"]})
+MIXED = pd.DataFrame({
+    "doc_id": ["x1", "x1", "x2", "x10", "x10", "x2", "x10"],
+    "sent_idx": [0, 1, 0, 0, 1, 1, 2],
+    "text": ["The Navy's ship sailed; the navy-led fleet sailed on.", "In 2014, 26 ships (U.S.) sailed!",
+             "The Navy's ship sailed; the navy-led fleet sailed on.", "Ship ship ship, ship sea-lanes ship.",
+             "ΟΔΟΣ Σ ΣΑΣ and Ωmega’s café — a b c", "", "India-Japan talks: India–Japan talks."],
+})
+
+
+@pytest.mark.parametrize("max_n", [1, 2, 3])
+def test_count_terms_equals_the_counter_reading(max_n):
+    counts = count_terms(MIXED, MIXED_DOCS, max_n=max_n)
+    pd.testing.assert_frame_equal(counts.table(), reference_counts(MIXED, MIXED_DOCS, max_n))
+    pd.testing.assert_frame_equal(term_counts(MIXED, MIXED_DOCS, max_n=max_n),
+                                  reference_counts(MIXED, MIXED_DOCS, max_n))
+
+
+def test_count_terms_known_counts_and_totals():
+    counts = count_terms(MIXED, MIXED_DOCS)
+    table = counts.table()
+    x10 = counts_of(table, "x10")
+    assert x10["ship"] == 5 and x10["sea-lanes"] == 1          # hyphenated words stay whole
+    assert counts_of(table, "x10", 2)["ship ship"] == 3          # overlapping bigrams within one sentence
+    assert "2014" not in counts_of(table, "x1")                  # numbers are not terms
+    # documents without sentences (x3) keep a row with 0 tokens; totals count stopwords and numbers
+    docs = counts.documents.set_index("doc_id")
+    assert docs.loc["x3", "n_tokens"] == 0
+    assert docs.loc["x1", "n_tokens"] == 9 + 7                   # "u.s." is two tokens, u and s
+    pd.testing.assert_frame_equal(counts.documents.drop(columns="n_tokens"), MIXED_DOCS)
+    pd.testing.assert_series_equal(counts.documents["n_tokens"], token_totals(MIXED, MIXED_DOCS)["n_tokens"])
+
+
+def test_frequencies_from_term_counts_equal_those_from_the_table():
+    counts = count_terms(MIXED, MIXED_DOCS)
+    totals = token_totals(MIXED, MIXED_DOCS)
+    from_matrix = frequencies(counts)
+    pd.testing.assert_frame_equal(from_matrix, frequencies(reference_counts(MIXED, MIXED_DOCS), totals))
+    # outlets first, then by outlet, doc_id, ngram, count (descending), term
+    outlet_rows = from_matrix[from_matrix["level"] == "outlet"]
+    assert list(outlet_rows.index) == list(range(len(outlet_rows)))
+    a = outlet_rows[(outlet_rows["outlet"] == "A") & (outlet_rows["ngram"] == 1)]
+    assert a.iloc[0]["term"] == "ship" and a.iloc[0]["count"] == 5
+    assert list(a["count"]) == sorted(a["count"], reverse=True)
+    docs = from_matrix[from_matrix["level"] == "document"]
+    assert list(dict.fromkeys(docs["doc_id"])) == ["x10", "x1", "x2"]   # outlet A first, then string order
+    assert (outlet_rows.loc[outlet_rows["outlet"] == "A", "n_docs"] == 2).all()   # x3 counts, though empty
+
+
+def test_outlet_term_matrix_from_term_counts_equals_the_pivot():
+    counts = count_terms(MIXED, MIXED_DOCS)
+    for n in (1, 2):
+        pd.testing.assert_frame_equal(outlet_term_matrix(counts, n), outlet_term_matrix(counts.table(), n))
+    pd.testing.assert_frame_equal(distinctive_terms(counts), distinctive_terms(counts.table()))
+
+
+ALPHABET = st.sampled_from(list("aAbsSkK'’‘-_ \t\n\u00a0\u2003\x1c.,;:!?()1234567890éΣσςΑΩ\u00adİ") + ["'s", "’S"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_tokenizer_is_word_local_and_is_term_matches_terms(text):
+    # count_terms tokenises each distinct whitespace-separated word once; both facts make that exact
+    stop = load_stopwords()
+    assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
+    assert [t for t in tokenize(text) if is_term(t, stop)] == terms(text, stopwords=stop)
+
+
+def test_tokenizer_word_local_on_the_bundled_sentences():
+    from analysis.corpus import read_corpus
+    from analysis.paths import data_path
+
+    stop = load_stopwords()
+    docs = read_corpus(data_path("corpus"))
+    for text in docs["raw_text"].head(20):
+        assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
+        assert [t for t in tokenize(text) if is_term(t, stop)] == terms(text, stopwords=stop)
