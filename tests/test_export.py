@@ -179,3 +179,25 @@ def test_save_table_failure_keeps_earlier_outputs(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         export.save_table(TABLE.assign(n=[0, 0]), "frame-salience", tmp_path, latex=True)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_csv_written_in_blocks_is_the_bytes_of_one_to_csv(tmp_path):
+    df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(7)], "x": [0.1, 1 / 3, 2.0, None, 1e-12, 5.5, 7.0],
+                       "text": ["a, b", 'say "hi"', "", "multi\nline", "é", "x", "y"]})
+    one = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    assert "".join(export.csv_blocks(df, rows=3)) == one
+    assert "".join(export.csv_blocks(df.iloc[:0], rows=3)) == df.iloc[:0].to_csv(index=False, lineterminator="\n")
+    path = export.save_table(df, "blocks", tmp_path)
+    assert path.read_bytes() == one.encode("utf-8")
+
+
+def test_large_tables_are_also_written_as_parquet(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "PARQUET_MIN_ROWS", 3)
+    small, large = TABLE.iloc[:2], pd.DataFrame({"term": ["china", "sea", "terror"], "count": [5, 3, 1]})
+    export.save_table(small, "small", tmp_path)
+    export.save_table(large, "large", tmp_path)
+    assert not (tmp_path / "small.parquet").exists()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "large.parquet"), large)
+    first = (tmp_path / "large.parquet").read_bytes()
+    export.save_table(large, "large", tmp_path)
+    assert (tmp_path / "large.parquet").read_bytes() == first
