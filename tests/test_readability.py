@@ -206,6 +206,9 @@ ODD_TEXTS = [
     "A. B. C. D. E. F.", "Mr. Smith met Dr. Jones at 5 p.m. on Jan. 3.", "one two\tthree\nfour\u00a0five",
     "na\u00efve caf\u00e9 r\u00e9sum\u00e9 \u00fcber stra\u00dfe \u0391\u0398\u0397\u039d\u0391 \u03a3\u039f\u03a6\u039f\u03a3",
     "_under_score_ and #hash @at 50% $5 &c",
+    "- - - word word. \u2014 \u2014 a b c! ' ' x. \" \" \" y z w? -- -- -- --",   # punctuation-only tokens
+    "U.S. and U.K. officials. 3.5 per cent. e.g. this... and that!!! Why?!",
+    "the " * 19 + "interoperability.",                    # exactly 5 % difficult words: Dale-Chall's boundary
 ]
 
 
@@ -222,6 +225,29 @@ def test_idea_with_dotted_capital_uses_textstats_loop_not_count_syllables():
     assert count_syllables(word, rd.EN) == 3
     assert rd._text_syllables(word, rd.EN) == 1
     assert rd.readability_scores("\u0130dea") == rd.textstat_scores("\u0130dea")
+
+
+def test_blocks_and_cache_resets_change_nothing(monkeypatch):
+    texts = ODD_TEXTS + [D1, "The navy sailed home."]
+    expected = pd.DataFrame([rd.textstat_scores(t) for t in texts])
+    monkeypatch.setattr(rd, "_BLOCK", 3)
+    pd.testing.assert_frame_equal(rd.readability_table(texts), expected, check_exact=True)
+    monkeypatch.setattr(rd, "_CACHE_LIMIT", 0)                    # caches start afresh before every block
+    pd.testing.assert_frame_equal(rd.readability_table(texts), expected, check_exact=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab\u0130\u00e9'\u2019-.,!? \t\n_1", max_size=40))
+def test_textstat_counts_add_up_over_whitespace_tokens(text):
+    """The premise of the fast path: textstat's words and letters of a text are those of its tokens."""
+    from textstat.backend.counts._count_letters import count_letters
+    from textstat.backend.selections._list_words import list_words
+
+    tokens = text.split()
+    assert list_words(text) == [w for t in tokens for w in list_words(t)]
+    assert list_words(text, lowercase=True) == [w for t in tokens for w in list_words(t, lowercase=True)]
+    assert all(len(list_words(t)) <= 1 for t in tokens)
+    assert count_letters(text) == sum(count_letters(t) for t in tokens)
 
 
 def test_word_caches_do_not_leak_between_texts():
