@@ -118,13 +118,19 @@ CUE_BEFORE = re.compile(rf"\b(?P<cue>{CUE})(?:\s*(?:that\s*)?[,:]?|(?:\s+(?!that
 CUE_AFTER = re.compile(rf"^[\s,.]*(?:(?P<spk>[^\"“”.;]{{1,70}}?)\s+(?:also |further )?(?P<cue>{CUE})\b"
                        rf"|(?P<cue2>{CUE})\s+(?P<spk2>[^\"“”.,;]{{1,60}}))")
 ACCORDING = re.compile(r"\b[Aa]ccording to (?P<spk>[^,.;\"“”]{2,60})")
-CUE_CLAUSE = re.compile(rf"(?P<spk>[^,;\"“”]{{1,120}}?)\s+(?:also |further |on \w+ )?(?P<cue>{CUE})\b(?:\s+that)?"
-                        rf"(?!\s*[,:]?\s*[\"“]|(?:\s+[\w'’-]+){{1,4}}\s*[,:]\s*[\"“])")
+CLAUSE_SPEAKER_MAX = 120
+CLAUSE_STOPS = ",;\"“”"
+CLAUSE_CUE = (rf"\s+(?:also |further |on \w+ )?(?P<cue>{CUE})\b(?:\s+that)?"
+              rf"(?!\s*[,:]?\s*[\"“]|(?:\s+[\w'’-]+){{1,4}}\s*[,:]\s*[\"“])")
+CUE_CLAUSE = re.compile(rf"(?P<spk>[^{CLAUSE_STOPS}]{{1,{CLAUSE_SPEAKER_MAX}}}?){CLAUSE_CUE}")
+# where the part of CUE_CLAUSE after the speaker matches (see :func:`_cue_clauses`)
+CLAUSE_CUE_AT = re.compile(rf"(?={CLAUSE_CUE})")
 TRAILING = re.compile(rf",\s*(?P<spk>[^,;\"“”]{{1,60}}?)\s+(?:also |further )?(?P<cue>{CUE})[^,;\"“”]{{0,40}}[.!?]?$")
 # a cue word after white space: TRAILING and CUE_CLAUSE cannot match a sentence without one
 CUE_SEEN = re.compile(rf"\s{CUE}")
 # every character MENTION can consume; a match attempt reads no further than the first other character
 MENTION_CHARS = frozenset(string.ascii_letters + " .'")
+TITLE_CHARS = frozenset(string.ascii_letters + " ")
 UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
 NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -248,7 +254,7 @@ def _indirect_candidates(text, sents, direct):
         for pat in (ACCORDING, TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else (ACCORDING,):
             if found:
                 break
-            for m in pat.finditer(s):
+            for m in (_cue_clauses(s) if pat is CUE_CLAUSE else pat.finditer(s)):
                 if inside(m.start("spk")):
                     continue
                 if pat is not ACCORDING and PASSIVE.search(m.group("spk")):  # ``Banks have been told to …``
@@ -271,8 +277,38 @@ def _indirect_candidates(text, sents, direct):
     return out
 
 
+def _cue_clauses(s: str):
+    """The matches of ``CUE_CLAUSE.finditer(s)``, without trying every start.
+
+    An attempt at ``p`` matches iff the cue part (:data:`CLAUSE_CUE`) matches at some ``e`` with
+    ``p < e <= p + 120`` and no stop character in ``s[p:e]``, and it then ends at the first such
+    ``e`` whatever ``p`` is. So the cue positions are found once, the first start that reaches one
+    is computed, and :data:`CUE_CLAUSE` is only run where it matches (the regex alone retries up
+    to 120 characters from every start, which made it the costliest step of the stage).
+    """
+    ends = [m.start() for m in CLAUSE_CUE_AT.finditer(s)]
+    pos, i = 0, 0
+    while i < len(ends):
+        e = ends[i]
+        if e <= pos:
+            i += 1
+            continue
+        stop = max(s.rfind(c, 0, e) for c in CLAUSE_STOPS)  # the last stop before e
+        p = max(pos, ends[i - 1] if i else 0, e - CLAUSE_SPEAKER_MAX, stop + 1)
+        if p >= e:
+            i += 1
+            continue
+        m = CUE_CLAUSE.match(s, p)
+        yield m
+        pos = m.end()
+
+
 def _resolve(mention, history, text_mentions):
-    """Resolve a pronoun/role/definite mention against earlier speakers, then earlier mentions."""
+    """Resolve a pronoun/role/definite mention against earlier speakers, then earlier mentions.
+
+    ``text_mentions()`` gives the ``(surface, type)`` of the named mentions before this one (a
+    function, as it is needed only when no earlier speaker fits).
+    """
     surface, typ, how = mention
     if how in ("named", "group"):
         return surface, typ, how
@@ -287,34 +323,54 @@ def _resolve(mention, history, text_mentions):
         for spk, t, _ in reversed(history):
             if t == "organisation" and (key not in ("ministry",) or "ministry" in spk.lower()):
                 return spk, t, "definite"
-        for spk, t in reversed(text_mentions):
+        for spk, t in reversed(text_mentions()):
             if t == "organisation" and (key != "ministry" or "ministry" in spk.lower()):
                 return spk, t, "definite"
         return f"the {surface.lower()}", "organisation", "unresolved"
     for spk, t, _ in reversed(history):
         if t in want:
             return spk, t, how
-    for spk, t in reversed(text_mentions):
+    for spk, t in reversed(text_mentions()):
         if t in want:
             return spk, t, how
     return surface, typ if typ != "any" else "unknown", "unresolved"
 
 
 def _titles(text: str, name: str) -> set:
-    """Titles written before ``name`` anywhere in ``text`` (``Defence Minister Rajnath Singh``)."""
-    out = set()
-    for m in re.finditer(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(name.split()[-1]), text):
-        words = [w for w in m.group(1).split() if w.lower() in TITLE_WORDS]
-        while words and words[0].lower() in ("japanese", "indian"):
-            words = words[1:]
-        if words:
-            out.add(" ".join(words).lower())
-            out.add(" ".join(w for w in words if w.lower() not in ("general", "gen")).lower())
+    """Titles written before ``name`` anywhere in ``text`` (``Defence Minister Rajnath Singh``).
+
+    A title match holds only letters, spaces and the surname's characters, so it lies within
+    one run of such characters around an occurrence of the surname: only those runs are searched.
+    """
+    surname = name.split()[-1]
+    pattern, alphabet = _title_pattern(surname), TITLE_CHARS | set(surname)
+    out, end, at = set(), -1, text.find(surname)
+    while at >= 0:
+        if at >= end:  # a new run
+            start, end = at, at + len(surname)
+            while start > 0 and text[start - 1] in alphabet:
+                start -= 1
+            while end < len(text) and text[end] in alphabet:
+                end += 1
+            for m in pattern.finditer(text, start, end):
+                words = [w for w in m.group(1).split() if w.lower() in TITLE_WORDS]
+                while words and words[0].lower() in ("japanese", "indian"):
+                    words = words[1:]
+                if words:
+                    out.add(" ".join(words).lower())
+                    out.add(" ".join(w for w in words if w.lower() not in ("general", "gen")).lower())
+        at = text.find(surname, at + 1)
     return out
 
 
+@lru_cache(maxsize=1 << 12)
+def _title_pattern(surname: str):
+    return re.compile(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(surname))
+
+
 class _EarlierMentions:
-    """Named mentions in ``text[:end]`` for any ``end``, from one scan of the whole text.
+    """Named mentions in ``text[:end]`` for any ``end``, from one scan of the whole text (made
+    as far as needed).
 
     Scanning every prefix anew is quadratic in the document. A match attempt of :data:`MENTION`
     consumes only :data:`MENTION_CHARS` and reads at most one character past them, so attempts
@@ -324,9 +380,16 @@ class _EarlierMentions:
     """
 
     def __init__(self, text: str):
-        self.text = text
+        self.text, self.scan = text, MENTION.finditer(text)
         self.starts, self.ends, self.n_named, self.named = [], [], [0], []
-        for m in MENTION.finditer(text):
+
+    def _scan_past(self, j: int) -> None:
+        """Extend the whole-text scan until a match starts after ``j`` (or the text ends)."""
+        while self.scan is not None and (not self.starts or self.starts[-1] <= j):
+            m = next(self.scan, None)
+            if m is None:
+                self.scan = None
+                break
             self.starts.append(m.start())
             self.ends.append(m.end())
             men = _named_mention(m)
@@ -339,6 +402,7 @@ class _EarlierMentions:
         text, j = self.text, end - 1
         while j >= 0 and text[j] in MENTION_CHARS:
             j -= 1
+        self._scan_past(j)
         k = bisect_right(self.starts, j)
         out = self.named[:self.n_named[k]]
         for m in MENTION.finditer(text, max(self.ends[k - 1] if k else 0, j + 1), end):
@@ -363,7 +427,7 @@ def _attribute(doc_id: str, text: str, sents: list) -> list[dict]:
     mentions, titles = _EarlierMentions(text), {}
     history, rows = [], []
     for ev in events:
-        earlier = mentions.before(ev["start"])
+        earlier = lambda at=ev["start"]: mentions.before(at)  # noqa: E731
         spk, typ, how = "", "unknown", "none"
         if ev["mention"] is not None:
             spk, typ, how = _resolve(ev["mention"], history, earlier)
