@@ -110,16 +110,26 @@ def _words(line: str) -> list[str]:
     return WORD.findall(line)
 
 
+SMALL_WORD_MAX = max(map(len, SMALL_WORDS))
+
+
+def _title_case_ratio(words: list[str]) -> float:
+    content = [w for w in words if len(w) > SMALL_WORD_MAX or w.lower() not in SMALL_WORDS]
+    return sum(w[0].isupper() for w in content) / len(content) if content else 0.0
+
+
 def title_case_ratio(line: str) -> float:
     """Share of the line's words (small function words left out) that start with a capital."""
-    words = [w for w in _words(line) if w.lower() not in SMALL_WORDS]
-    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
+    return _title_case_ratio(_words(line))
 
 
 def is_prose(line: str) -> bool:
-    n = len(_words(line))
-    tc = title_case_ratio(line)
-    return (n >= 5 and bool(TERMINAL.search(line)) and tc < 0.85) or (n >= 20 and tc < 0.7)
+    words = _words(line)
+    n = len(words)
+    if n < 5:
+        return False
+    tc = _title_case_ratio(words)
+    return (bool(TERMINAL.search(line)) and tc < 0.85) or (n >= 20 and tc < 0.7)
 
 
 @dataclass
