@@ -104,7 +104,9 @@ def _vader():
         valence routine for every word. Here a text with no emoji character skips the walk
         (the walk would rebuild the same text), and a word that is neither a booster, nor
         "kind" before "of", nor in the lexicon gets the 0 the library's routine gives it
-        without the call; every other word goes through the library's own code.
+        without the call; every other word goes through the library's own code, whose negation
+        and idiom checks are handed only the words they read. ``tests/test_sentiment.py``
+        checks equality with the library on every sentence of the bundled corpus.
         """
 
         def __init__(self):
@@ -130,6 +132,18 @@ def _vader():
                 sentiments = self.sentiment_valence(0, sentitext, item, i, sentiments)
             sentiments = self._but_check(words, sentiments)
             return self.score_valence(sentiments, text)
+
+        # The library's checks lower-case the whole sentence on every call but read only the words
+        # from i-3 to i (negation) and i-3 to i+2 (idioms); they get just those words, with i shifted.
+        @staticmethod
+        def _negation_check(valence, words_and_emoticons, start_i, i):
+            lo = max(0, i - 3)
+            return SentimentIntensityAnalyzer._negation_check(valence, words_and_emoticons[lo:i + 1], start_i, i - lo)
+
+        @staticmethod
+        def _special_idioms_check(valence, words_and_emoticons, i):
+            lo = max(0, i - 3)
+            return SentimentIntensityAnalyzer._special_idioms_check(valence, words_and_emoticons[lo:i + 3], i - lo)
 
     return _Vader()
 
