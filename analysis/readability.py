@@ -159,8 +159,9 @@ def _clear_caches() -> None:
     _WORD_FLAGS.clear()
 
 
+@lru_cache(maxsize=1)
 def _textstat():
-    """textstat's internal functions the fast path calls (the patched dictionary in place)."""
+    """textstat's internal functions the fast path calls (they read the patched dictionary)."""
     from textstat.backend.counts._count_letters import count_letters
     from textstat.backend.counts._count_syllables import count_syllables
     from textstat.backend.selections._list_words import list_words
@@ -209,13 +210,13 @@ def _token_ids(tokens, lang: str, fog_threshold: int) -> np.ndarray:
     """Row numbers of ``tokens`` in the token table, counting the tokens not seen before."""
     ids, rows = _STORE["ids"], _STORE["rows"]
     out = np.fromiter(map(ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
-    missing = np.flatnonzero(out < 0).tolist()
-    for i in missing:
-        t = tokens[i]
-        if t not in ids:
+    missing = np.flatnonzero(out < 0)
+    if len(missing):
+        new = list(map(tokens.__getitem__, missing.tolist()))
+        for t in dict.fromkeys(new):                                   # first-seen order
             ids[t] = len(ids)
             rows.append(_token_counts(t, lang, fog_threshold))
-        out[i] = ids[t]
+        out[missing] = np.fromiter(map(ids.__getitem__, new), dtype=np.int64, count=len(new))
     return out
 
 
