@@ -57,6 +57,7 @@ Porter, M. F. (2001). Snowball: A language for stemming algorithms.
 """
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -67,6 +68,8 @@ from .tokens import terms
 THRESHOLD = 0.3
 LABEL_CHARS = 90
 PAIR_BLOCK = 10_000_000  # products computed per block of rows (rows x sentences), bounding memory
+LARGE_COMPONENT = 20_000  # sentences; warn: linkage on one group this big is slow and memory-hungry
+LINKAGE_BATCH = 1000  # components of at most this many sentences in total share one linkage
 EDGE_SLACK = 2e-9  # edges kept from similarity threshold - slack: the cut adds 1e-9 and rounding is ~1e-16
 
 
@@ -104,7 +107,13 @@ def similarity_matrix(texts) -> np.ndarray:
     return np.clip(sim, 0.0, 1.0)
 
 
-def _tfidf(texts, groups: np.ndarray):
+def _stem_texts(texts) -> tuple[np.ndarray, list]:
+    """Each text's index among the distinct texts, and the content stems of each distinct text."""
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
+    return codes, [content_stems(t) for t in uniques]
+
+
+def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
     """TF-IDF rows of ``texts``, each as :class:`~sklearn.feature_extraction.text.TfidfVectorizer`
     (sublinear tf, smoothed idf, L2-normalised rows) fitted on the texts of its group gives it.
 
@@ -115,9 +124,8 @@ def _tfidf(texts, groups: np.ndarray):
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
-    n = len(texts)
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
-    stems = [content_stems(t) for t in uniques]
+    codes, stems = stemmed
+    n = len(codes)
     lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
     term, vocab = pd.factorize(pd.Series([w for s in stems for w in s], dtype=object))
     if len(vocab) == 0:
@@ -165,44 +173,70 @@ def _edges(x, cut: float):
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
-def _average_linkage(x, threshold: float) -> np.ndarray:
-    """Flat average-linkage clusters of the rows of ``x`` cut at similarity ``threshold`` (full matrix)."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+def _condensed_distances(x, block: np.ndarray | None = None) -> np.ndarray:
+    """Condensed cosine distances of the rows of ``x``, as the full-matrix code computed them.
 
+    Rows of different ``block`` values get distance 2 (above every cut), so one linkage serves
+    several components at once.
+    """
     sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 1.0)
-    dist = 1.0 - np.clip(sim, 0.0, 1.0)
-    dist = (dist + dist.T) / 2
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(dist, checks=False), method="average")
+    np.clip(sim, 0.0, 1.0, out=sim)
+    np.subtract(1.0, sim, out=sim)
+    if block is not None:
+        sim[block[:, None] != block[None, :]] = 2.0
+    n = len(sim)
+    out = np.empty(n * (n - 1) // 2)
+    at, step = 0, max(1, PAIR_BLOCK // max(n, 1))
+    for start in range(0, n - 1, step):  # (d + d.T) / 2, upper triangle, a block of rows at a time
+        stop = min(start + step, n - 1)
+        sym = (sim[start:stop, start:] + sim[start:, start:stop].T) / 2
+        for r in range(stop - start):
+            row = sym[r, r + 1:]
+            out[at:at + len(row)] = row
+            at += len(row)
+    return out
+
+
+def _average_linkage(x, threshold: float, block: np.ndarray | None = None) -> np.ndarray:
+    """Flat average-linkage clusters of the rows of ``x`` cut at similarity ``threshold``."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    tree = linkage(_condensed_distances(x, block), method="average")
     return fcluster(tree, t=1.0 - threshold + 1e-9, criterion="distance")
 
 
-def _cluster(texts, groups: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
-    """Cluster labels of ``texts`` (clusters never cross ``groups``) and the largest component's size."""
+def _cluster(stemmed, groups: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+    """Cluster labels (a representative row each; clusters never cross ``groups``) and the largest
+    component's size."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    n = len(texts)
+    n = len(groups)
     if 1.0 - threshold + 1e-9 >= 1.0:  # every distance is <= 1: each group is one cluster
-        return groups.copy(), int(np.bincount(groups).max())
-    x = _tfidf(texts, groups)
+        return np.unique(groups, return_index=True)[1][np.unique(groups, return_inverse=True)[1]], n
+    x = _tfidf(stemmed, groups)
     i, j, s = _edges(x, threshold - EDGE_SLACK)
     _, comp = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n)), directed=False)
     labels = np.arange(n)
     sizes = np.bincount(comp)
     pair = sizes[comp[i]] == 2  # two sentences join iff their distance is within the cut
-    dist = 1.0 - np.clip(s[pair], 0.0, 1.0)
-    join = dist <= 1.0 - threshold + 1e-9
+    join = 1.0 - np.clip(s[pair], 0.0, 1.0) <= 1.0 - threshold + 1e-9
     labels[j[pair][join]] = i[pair][join]
     order = np.argsort(comp, kind="stable")
-    bounds = np.cumsum(sizes)
-    for c in np.flatnonzero(sizes > 2):
-        members = order[bounds[c] - sizes[c]:bounds[c]]
-        _, first, inverse = np.unique(_average_linkage(x[members], threshold), return_index=True,
-                                      return_inverse=True)
-        labels[members] = members[first[inverse]]
+    ends = np.cumsum(sizes)
+    batch, batch_size = [], 0
+    big = np.flatnonzero(sizes > 2)
+    for k, c in enumerate(big):  # small components share one linkage (distance 2 between them)
+        batch.append(order[ends[c] - sizes[c]:ends[c]])
+        batch_size += sizes[c]
+        if k == len(big) - 1 or batch_size + sizes[big[k + 1]] > LINKAGE_BATCH:
+            members = np.concatenate(batch)
+            block = np.repeat(np.arange(len(batch)), [len(b) for b in batch]) if len(batch) > 1 else None
+            _, first, inverse = np.unique(_average_linkage(x[members], threshold, block), return_index=True,
+                                          return_inverse=True)
+            labels[members] = members[first[inverse]]
+            batch, batch_size = [], 0
     return labels, int(sizes.max()) if n else 0
 
 
@@ -218,13 +252,14 @@ def _event_codes(sentences: pd.DataFrame, documents: pd.DataFrame | None) -> np.
 
 
 def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD,
-                 documents: pd.DataFrame | None = None) -> pd.DataFrame:
+                 documents: pd.DataFrame | None = None, stemmed=None) -> pd.DataFrame:
     """``claims``: ``claim_id, doc_id, sent_idx, text`` for every article sentence.
 
     Claims are numbered ``c001, c002 ...`` in order of their first appearance (documents in
     table order, sentences in order), so the same input gives the same ids. With ``documents``
     whose ``event`` column names two or more events (and every document one), sentences are
-    grouped within each event (see the module docstring).
+    grouped within each event (see the module docstring). ``stemmed`` (from :func:`_stem_texts` on
+    the body sentences' texts) saves stemming them again.
     """
     if not 0 < threshold <= 1:
         from .errors import ConfigError
@@ -236,7 +271,11 @@ def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD,
         return pd.DataFrame(columns=["claim_id", "doc_id", "sent_idx", "text"])
     events = _event_codes(body, documents)
     groups = np.zeros(len(body), dtype=np.int64) if events is None else events.astype(np.int64)
-    labels, _ = _cluster(body["text"].tolist(), groups, threshold)
+    labels, largest = _cluster(stemmed or _stem_texts(body["text"]), groups, threshold)
+    if largest > LARGE_COMPONENT:
+        warnings.warn(f"claims: {largest} sentences form one connected group (pairs with similarity >= "
+                      f"{threshold}); average linkage on it needs {largest ** 2 * 8 / 1e9:.0f} GB and much time. "
+                      "Give the corpus an 'event' column so claims are grouped within events.", stacklevel=2)
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(1, len(first) + 1)
@@ -270,36 +309,42 @@ def _label(grp: pd.DataFrame) -> str:
     return _shorten(best)
 
 
-def claim_labels(claims: pd.DataFrame) -> pd.Series:
+def claim_labels(claims: pd.DataFrame, stemmed=None) -> pd.Series:
     """:func:`_label` of every claim at once, indexed by ``claim_id`` (sorted).
 
-    A sentence's summed similarity to its claim is its TF-IDF row (fitted on the claim's
-    sentences) times the sum of the claim's rows, so no claim needs its similarity matrix.
-    Sentences within ``1e-10`` of the claim's best mean similarity count as tied and the first wins,
-    as ``argmax`` picks the first of equal values.
+    Each claim's TF-IDF rows are fitted on its own sentences, as :func:`_label` does; claims of
+    the same size share one sparse product (their columns are disjoint) and one ``mean`` over a
+    stack of their similarity matrices, which adds in the same order as :func:`_label` and so
+    breaks ties between equally central sentences the same way. Work and memory grow with the
+    sum of the squared claim sizes.
     """
     ids, group = np.unique(claims["claim_id"].to_numpy(dtype=object), return_inverse=True)
     texts = claims["text"].tolist()
     size = np.bincount(group, minlength=len(ids))
-    x = _tfidf(texts, group).tocoo()
-    col_sum = np.bincount(x.col, weights=x.data, minlength=x.shape[1])  # columns belong to one claim each
-    score = (np.bincount(x.row, weights=x.data * col_sum[x.col], minlength=len(texts))
-             - np.bincount(x.row, weights=x.data * x.data, minlength=len(texts)) + 1.0) / size[group]
-    best = np.full(len(ids), -np.inf)
-    np.maximum.at(best, group, score)
-    top = score >= best[group] - 1e-10
-    pick = pd.Series(np.arange(len(texts)))[top].groupby(group[top]).first()  # first top sentence per claim
-    first = pd.Series(np.arange(len(texts))).groupby(group).first()
-    chosen = np.where(size > 2, pick.reindex(range(len(ids))).to_numpy(), first.to_numpy())
+    rows = np.argsort(group, kind="stable")  # each claim's sentences together, in table order
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    chosen = rows[start]  # first sentence: claims of one or two sentences
+    x = _tfidf(stemmed or _stem_texts(texts), group)
+    for s in np.unique(size[size > 2]):
+        which = np.flatnonzero(size == s)
+        for part in np.array_split(which, max(1, len(which) * s * s // PAIR_BLOCK)):
+            members = rows[(start[part][:, None] + np.arange(s)).ravel()]
+            prod = (x[members] @ x[members].T).tocoo()
+            sim = np.zeros((len(part), s, s))
+            sim[prod.row // s, prod.row % s, prod.col % s] = prod.data
+            sim[:, np.arange(s), np.arange(s)] = 1.0
+            np.clip(sim, 0.0, 1.0, out=sim)
+            chosen[part] = members.reshape(len(part), s)[np.arange(len(part)), sim.mean(axis=2).argmax(axis=1)]
     return pd.Series([_shorten(texts[i]) for i in chosen], index=pd.Index(ids, name="claim_id"), name="label")
 
 
-def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame, labels: pd.Series | None = None) -> pd.DataFrame:
     """``claim_coverage``: ``claim_id, label, n_outlets, outlets, n_articles, n_sentences, positions``.
 
     ``outlets`` lists the outlets in the order they place the claim (earliest relative position
     first); ``positions`` gives ``outlet: rank/relative position`` for each, e.g.
-    ``ANI: 2 (0.08); NewsX: 6 (0.25)``; the long form is ``claim_positions``.
+    ``ANI: 2 (0.08); NewsX: 6 (0.25)``; the long form is ``claim_positions``. ``labels``: from
+    :func:`claim_labels` (computed when not given).
     """
     cols = ["claim_id", "label", "n_outlets", "outlets", "n_articles", "n_sentences", "positions"]
     if len(claims) == 0:
@@ -310,7 +355,7 @@ def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFram
         per_outlet["outlet"], per_outlet["rank"], per_outlet["relative_position"])])
     by_claim = per_outlet.groupby("claim_id", sort=True)
     grouped = claims.groupby("claim_id", sort=True)
-    out = pd.DataFrame({"label": claim_labels(claims),
+    out = pd.DataFrame({"label": claim_labels(claims) if labels is None else labels,
                         "n_outlets": by_claim.size(),
                         "outlets": by_claim["outlet"].agg("; ".join),
                         "n_articles": grouped["doc_id"].nunique(),
@@ -331,9 +376,11 @@ def own_claims(coverage: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
 def stage(run) -> str:
     """Pipeline stage: ``claims``, ``claim_positions``, ``claim_coverage``, ``claims_own``."""
     threshold = float(run.params.get("claims_threshold", THRESHOLD))
-    claims = group_claims(run.sentences, threshold=threshold, documents=run.documents)
+    body = run.sentences.loc[run.sentences["para_role"] == "paragraph", "text"]
+    stemmed = _stem_texts(body)
+    claims = group_claims(run.sentences, threshold=threshold, documents=run.documents, stemmed=stemmed)
     positions = claim_positions(claims, run.documents)
-    coverage = claim_coverage(claims, positions)
+    coverage = claim_coverage(claims, positions, labels=claim_labels(claims, stemmed=stemmed))
     run.tables["claims"] = claims
     run.tables["claim_positions"] = positions
     run.tables["claim_coverage"] = coverage

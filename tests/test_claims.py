@@ -75,3 +75,160 @@ def test_stems_and_similarity():
     assert content_stems("The ministers discussed meetings") == ["minist", "discuss", "meet"]
     sim = similarity_matrix(["talks in Delhi", "Delhi talks", "cricket scores"])
     assert sim[0, 1] == pytest.approx(1.0) and sim[0, 2] == pytest.approx(0.0)
+
+
+# --- the scalable grouping against the full-matrix implementation it replaced ---------------------
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from analysis import claims as claims_mod
+from analysis.claims import _label, _stem_texts, _tfidf, claim_labels
+
+
+def reference_group_claims(sentences, threshold=0.3):
+    """The pre-scaling implementation: average linkage on the full n x n matrix."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    body = sentences[sentences["para_role"] == "paragraph"].reset_index(drop=True)
+    if len(body) == 1:
+        labels = np.array([1])
+    else:
+        dist = 1.0 - similarity_matrix(body["text"])
+        dist = (dist + dist.T) / 2
+        np.fill_diagonal(dist, 0.0)
+        labels = fcluster(linkage(squareform(dist, checks=False), method="average"),
+                          t=1.0 - threshold + 1e-9, criterion="distance")
+    order = {}
+    for lab in labels:
+        order.setdefault(lab, len(order) + 1)
+    width = max(3, len(str(len(order))))
+    body.insert(0, "claim_id", [f"c{order[lab]:0{width}d}" for lab in labels])
+    return body[["claim_id", "doc_id", "sent_idx", "text"]]
+
+
+def reference_per_event(sentences, documents, threshold=0.3):
+    """The reference run on each event's sentences alone, renumbered over the whole table."""
+    body = sentences[sentences["para_role"] == "paragraph"].reset_index(drop=True)
+    event = body["doc_id"].map(documents.set_index("doc_id")["event"])
+    key = pd.Series(index=body.index, dtype=object)
+    for e, idx in body.groupby(event, sort=False).groups.items():
+        key.loc[idx] = [f"{e}|{c}" for c in reference_group_claims(body.loc[idx], threshold)["claim_id"]]
+    order = {k: i + 1 for i, k in enumerate(pd.unique(key))}
+    width = max(3, len(str(len(order))))
+    body.insert(0, "claim_id", [f"c{order[k]:0{width}d}" for k in key])
+    return body[["claim_id", "doc_id", "sent_idx", "text"]]
+
+
+def reference_coverage(claims, positions):
+    rows = []
+    for cid, grp in claims.groupby("claim_id", sort=True):
+        pos = positions[positions["claim_id"] == cid].sort_values(["relative_position", "outlet"])
+        per_outlet = pos.groupby("outlet", sort=False).first().reset_index()
+        rows.append((cid, _label(grp), per_outlet["outlet"].nunique(), "; ".join(per_outlet["outlet"]),
+                     grp["doc_id"].nunique(), len(grp),
+                     "; ".join(f"{o}: {r} ({p:.2f})" for o, r, p in
+                               zip(per_outlet["outlet"], per_outlet["rank"], per_outlet["relative_position"]))))
+    return pd.DataFrame(rows, columns=["claim_id", "label", "n_outlets", "outlets", "n_articles", "n_sentences",
+                                       "positions"])
+
+
+# few words, so that sentences repeat, tie, chain and share stock phrases; "the"/"of" are stopwords
+WORDS = ["talks", "Delhi", "held", "hosted", "ministers", "defence", "Tokyo", "support", "attack", "the",
+         "of", "navy", "exercises", "Guard", "Honour", "India", "Japan"]
+
+
+@st.composite
+def corpora(draw):
+    n_docs = draw(st.integers(1, 6))
+    rows, docs = [], []
+    for d in range(n_docs):
+        docs.append((f"d{d}", draw(st.sampled_from(["A", "B", "C"])), draw(st.sampled_from(["e1", "e2"]))))
+        for i in range(draw(st.integers(1, 7))):
+            text = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=0, max_size=6))) + "."
+            rows.append((f"d{d}", i, draw(st.sampled_from(["paragraph"] * 5 + ["headline"])), text))
+    sentences = pd.DataFrame(rows, columns=["doc_id", "sent_idx", "para_role", "text"])
+    if not (sentences["para_role"] == "paragraph").any():
+        sentences.loc[0, "para_role"] = "paragraph"
+    return sentences, pd.DataFrame(docs, columns=["doc_id", "outlet", "event"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpora(), st.sampled_from([0.05, 0.2, 0.3, 0.5, 0.8, 1.0]))
+def test_grouping_equals_full_matrix_linkage(corpus, threshold):
+    sentences, documents = corpus
+    expected = reference_group_claims(sentences, threshold)
+    pd.testing.assert_frame_equal(group_claims(sentences, threshold), expected)
+    one_event = documents.assign(event="e1")  # a single event is the whole corpus
+    pd.testing.assert_frame_equal(group_claims(sentences, threshold, documents=one_event), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpora(), st.sampled_from([0.2, 0.3, 0.6]))
+def test_grouping_within_events_equals_full_matrix_linkage_per_event(corpus, threshold):
+    sentences, documents = corpus
+    expected = (reference_per_event(sentences, documents, threshold) if documents["event"].nunique() > 1
+                else reference_group_claims(sentences, threshold))
+    pd.testing.assert_frame_equal(group_claims(sentences, threshold, documents=documents), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora())
+def test_coverage_and_labels_equal_the_per_claim_loop(corpus):
+    sentences, documents = corpus
+    claims = group_claims(sentences)
+    positions = claim_positions(claims, documents)
+    pd.testing.assert_frame_equal(claim_coverage(claims, positions), reference_coverage(claims, positions))
+
+
+def test_labels_break_ties_like_the_per_claim_matrix():
+    # the first two are equally central in exact arithmetic; the per-claim matrix's rounding makes
+    # the second win, and the batched labels must pick the same sentence
+    texts = ["Anita Lanyozu, who took office in 2007, has publicly pressed for deeper ties with India.",
+             "Siti Yoga, who took office in 2010, has publicly pressed for more robust ties with India.",
+             "Claire Mator, who took office in 2011, has strongly pressed for stronger ties with India."]
+    claims = pd.DataFrame({"claim_id": "c001", "doc_id": list("abc"), "sent_idx": 0, "text": texts})
+    assert _label(claims) == claim_labels(claims).loc["c001"] == texts[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpora())
+def test_tfidf_rows_are_scikit_learns_bit_for_bit(corpus):
+    sentences, documents = corpus
+    texts = sentences["text"].tolist()
+    groups = pd.factorize(sentences["doc_id"].map(documents.set_index("doc_id")["event"]))[0]
+    x = _tfidf(_stem_texts(texts), groups)
+    for g in np.unique(groups):
+        idx = np.flatnonzero(groups == g)
+        stems = [claims_mod.content_stems(texts[i]) for i in idx]
+        if not any(stems):
+            assert x[idx].nnz == 0
+            continue
+        ref = TfidfVectorizer(analyzer=lambda s: s, sublinear_tf=True).fit_transform(stems)
+        assert np.array_equal(x[idx].data, ref.data)
+        assert np.array_equal((x[idx] @ x[idx].T).toarray(), (ref @ ref.T).toarray())
+
+
+def test_small_components_share_a_linkage_with_the_same_result(monkeypatch):
+    sentences, documents = tables()
+    sentences = pd.concat([sentences.assign(doc_id=sentences["doc_id"] + str(k)) for k in range(4)],
+                          ignore_index=True)
+    expected = reference_group_claims(sentences)
+    for batch in (1, 5, 1000):
+        monkeypatch.setattr(claims_mod, "LINKAGE_BATCH", batch)
+        pd.testing.assert_frame_equal(group_claims(sentences), expected)
+
+
+def test_events_keep_a_claim_to_its_event():
+    sentences, documents = tables()
+    one = group_claims(sentences, documents=documents.assign(event="summit"))
+    assert members(one)[0] == [("a", 1), ("b", 0), ("c", 1)]
+    split = group_claims(sentences, documents=documents.assign(event=["summit", "summit", "visit"]))
+    assert members(split) == [[("a", 1), ("b", 0)], [("a", 2)], [("a", 3)], [("b", 1)], [("c", 0)], [("c", 1)],
+                              [("c", 2)]]
+    assert list(split["claim_id"]) == ["c001", "c002", "c003", "c001", "c004", "c005", "c006", "c007"]
+    # an event missing for one document: the whole corpus is one event, as in the events stage
+    missing = group_claims(sentences, documents=documents.assign(event=["summit", "", "visit"]))
+    pd.testing.assert_frame_equal(missing, one)
