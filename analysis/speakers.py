@@ -131,6 +131,8 @@ CUE_SEEN = re.compile(rf"\s{CUE}")
 # every character MENTION can consume; a match attempt reads no further than the first other character
 MENTION_CHARS = frozenset(string.ascii_letters + " .'")
 TITLE_CHARS = frozenset(string.ascii_letters + " ")
+CAPITAL = re.compile("[A-Z]")
+CAPITAL_WORD = re.compile("[A-Z][a-z]+ ")
 UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
 NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -248,10 +250,11 @@ def _indirect_candidates(text, sents, direct):
         s = text[a:b]
         inside = lambda p: any(qa <= a + p < qb for qa, qb in quote_ranges)  # noqa: E731
         found = None
-        m = UNNAMED.search(s)
+        m = UNNAMED.search(s) if "t is " in s else None
         if m:
             found = (("unnamed source", "unnamed", "named"), m.group(0).split()[2], a + m.end(), b)
-        for pat in (ACCORDING, TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else (ACCORDING,):
+        # skip the patterns that cannot match: ACCORDING needs its words, the others a cue
+        for pat in ((ACCORDING,) if "ccording to " in s else ()) + ((TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else ()):
             if found:
                 break
             for m in (_cue_clauses(s) if pat is CUE_CLAUSE else pat.finditer(s)):
@@ -339,33 +342,47 @@ def _resolve(mention, history, text_mentions):
 def _titles(text: str, name: str) -> set:
     """Titles written before ``name`` anywhere in ``text`` (``Defence Minister Rajnath Singh``).
 
-    A title match holds only letters, spaces and the surname's characters, so it lies within
-    one run of such characters around an occurrence of the surname: only those runs are searched.
+    The titles are the title words among the one to three capitalised words right before the
+    surname, as ``re.finditer(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(surname), text)`` finds them.
     """
-    surname = name.split()[-1]
-    pattern, alphabet = _title_pattern(surname), TITLE_CHARS | set(surname)
-    out, end, at = set(), -1, text.find(surname)
-    while at >= 0:
-        if at >= end:  # a new run
-            start, end = at, at + len(surname)
-            while start > 0 and text[start - 1] in alphabet:
-                start -= 1
-            while end < len(text) and text[end] in alphabet:
-                end += 1
-            for m in pattern.finditer(text, start, end):
-                words = [w for w in m.group(1).split() if w.lower() in TITLE_WORDS]
-                while words and words[0].lower() in ("japanese", "indian"):
-                    words = words[1:]
-                if words:
-                    out.add(" ".join(words).lower())
-                    out.add(" ".join(w for w in words if w.lower() not in ("general", "gen")).lower())
-        at = text.find(surname, at + 1)
+    out = set()
+    for words in _before_surname(text, name.split()[-1]):
+        words = [w for w in words.split() if w.lower() in TITLE_WORDS]
+        while words and words[0].lower() in ("japanese", "indian"):
+            words = words[1:]
+        if words:
+            out.add(" ".join(words).lower())
+            out.add(" ".join(w for w in words if w.lower() not in ("general", "gen")).lower())
     return out
 
 
-@lru_cache(maxsize=1 << 12)
-def _title_pattern(surname: str):
-    return re.compile(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(surname))
+def _before_surname(text: str, surname: str):
+    """``group(1)`` of every match of ``((?:[A-Z][a-z]+ ){1,3})<surname>`` in ``text``, in order.
+
+    Matched without compiling a pattern per surname: a match holds only letters, spaces and the
+    surname's characters, so only the runs of those around an occurrence of the surname are
+    searched, and in a run each capitalised word starts a chain of at most three such words,
+    tried longest first as the greedy ``{1,3}`` does.
+    """
+    alphabet, end, at = TITLE_CHARS | set(surname), -1, text.find(surname)
+    while at >= 0:
+        if at >= end:  # a new run
+            pos, end = at, at + len(surname)
+            while pos > 0 and text[pos - 1] in alphabet:
+                pos -= 1
+            while end < len(text) and text[end] in alphabet:
+                end += 1
+            while (cap := CAPITAL.search(text, pos, end)) is not None:
+                chain, p = [], cap.start()
+                while len(chain) < 3 and (w := CAPITAL_WORD.match(text, chain[-1] if chain else p, end)):
+                    chain.append(w.end())
+                e = next((e for e in reversed(chain) if text.startswith(surname, e, end)), None)
+                if e is None:
+                    pos = p + 1
+                else:
+                    yield text[p:e]
+                    pos = e + len(surname)
+        at = text.find(surname, at + 1)
 
 
 class _EarlierMentions:
@@ -460,7 +477,11 @@ def _attribute(doc_id: str, text: str, sents: list) -> list[dict]:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r[c] for c in COLUMNS) for r in rows], columns=COLUMNS)
+    return _columns_frame({c: [r[c] for r in rows] for c in COLUMNS})
+
+
+def _columns_frame(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame(columns, columns=COLUMNS) if columns["doc_id"] else pd.DataFrame(columns=COLUMNS)
 
 
 def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -478,31 +499,40 @@ def attribute_documents(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.
     """:func:`attribute_document` of every document, in the documents' order (speakers not normalised)."""
     positions = sentences.groupby("doc_id", sort=False).indices if len(sentences) else {}
     sent_idx, start, end = (sentences[c].to_numpy() for c in ("sent_idx", "start", "end"))
-    rows = []
+    columns = {c: [] for c in COLUMNS}
     for doc_id, text in zip(documents["doc_id"], documents["text"]):
         pos = positions.get(doc_id, np.empty(0, dtype=np.intp))
         pos = pos[np.argsort(start[pos], kind="quicksort")]  # as ``sort_values("start")`` orders them
-        rows += _attribute(doc_id, text, list(zip(sent_idx[pos].tolist(), start[pos].tolist(), end[pos].tolist())))
-    return _frame(rows)
+        for r in _attribute(doc_id, text, list(zip(sent_idx[pos].tolist(), start[pos].tolist(), end[pos].tolist()))):
+            for c in COLUMNS:
+                columns[c].append(r[c])
+    return _columns_frame(columns)
 
 
 def normalise_speakers(names, types) -> dict:
-    """Map every person/organisation surface form to one voice (see the module docstring)."""
+    """Map every person/organisation surface form to one voice (see the module docstring).
+
+    A name listed more than once with different types is mapped as its last listing's type.
+    """
     def core(name):
         words = [w.rstrip(".").removesuffix("'s") for w in name.split()]
         return [w for w in words if w[:1].isupper() and w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES]
 
-    people = [n for n, t in zip(names, types) if t == "person" and n]
-    full = Counter(" ".join(core(n)) for n in people if len(core(n)) >= 2)
+    # each distinct name is worked on once (names in order of first listing, with their counts)
+    people = Counter(n for n, t in zip(names, types) if t == "person" and n)
+    cores = {n: core(n) for n in people}
+    full = Counter()
+    for n, count in people.items():
+        if len(cores[n]) >= 2:
+            full[" ".join(cores[n])] += count
     by_surname = {}
     for name, count in full.most_common():
         by_surname.setdefault(name.split()[-1].lower(), name)
+    last_type = {n: t for n, t in zip(names, types) if n}
     mapping = {}
-    for n, t in zip(names, types):
-        if not n:
-            continue
+    for n, t in last_type.items():
         if t == "person":
-            words = core(n) or n.split()
+            words = cores[n] or n.split()
             mapping[n] = " ".join(words) if len(words) >= 2 else by_surname.get(words[-1].lower(), words[-1])
         elif t == "organisation":
             mapping[n] = _org(n)[0] if _org(n)[2] == "named" else n
@@ -522,8 +552,10 @@ def normalise_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
     out = quotes.copy()
     mapping = normalise_speakers(out["speaker"].tolist() + out["via"].tolist(),
                                  out["speaker_type"].tolist() + ["organisation"] * len(out))
-    out["speaker"] = out["speaker"].map(lambda s: mapping.get(s, s))
-    out["via"] = out["via"].map(lambda s: mapping.get(s, s))
+    for col in ("speaker", "via"):
+        codes, names = pd.factorize(out[col])
+        out[col] = pd.Series(np.array([mapping.get(s, s) for s in names], dtype=object)[codes], index=out.index,
+                             dtype=out[col].dtype)
     return out.sort_values(["doc_id", "start", "kind"], kind="stable").reset_index(drop=True)
 
 
