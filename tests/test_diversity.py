@@ -1,14 +1,18 @@
-"""Tests of analysis.diversity: TTR, MATTR, MTLD and HD-D with hand-worked answers and properties."""
+"""Tests of analysis.diversity: TTR, MATTR, MTLD and HD-D with hand-worked answers and properties,
+the fast per-document path against the reference functions, and the per-document contract."""
 from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.stats import hypergeom
 
+import analysis.diversity as dv
 from analysis.diversity import HDD_SAMPLE, MATTR_WINDOW, MTLD_THRESHOLD, diversity, hdd, mattr, mtld, ttr
 
 tokens_st = st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=80)
@@ -165,3 +169,119 @@ def test_diversity_table_uses_tokenizer_in_sentence_order():
     assert res.loc["d1", "mtld"] == pytest.approx(3.0)
     assert math.isnan(res.loc["d1", "hdd"])                  # 6 tokens < 42
     assert res.loc["d2"].isna().all()                        # no tokens: NaN everywhere
+
+
+# --- the fast per-document path equals the reference functions --------------------------------------
+
+def _reference(tokens):
+    return ttr(tokens), mattr(tokens), mtld(tokens), hdd(tokens)
+
+
+def _same(a, b):
+    """Equal floats, NaN equal to NaN."""
+    return all((math.isnan(x) and math.isnan(y)) if isinstance(x, float) and math.isnan(x) else x == y
+               for x, y in zip(a, b))
+
+
+def _codes(tokens):
+    index = {}
+    return np.array([index.setdefault(t, len(index)) for t in tokens], dtype=np.int64)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), max_size=400), st.integers(1, 26))
+def test_fast_measures_equal_reference_functions(toks, n_types):
+    toks = [chr(97 + (ord(t) - 97) % n_types) for t in toks]     # from all-distinct to very repetitive
+    assert _same(dv._measures(_codes(toks)), _reference(toks))
+
+
+@pytest.mark.parametrize("toks", [
+    [], ["a"], list("ab"), list("aaaa"), [f"t{i}" for i in range(300)],         # no repetition: MTLD NaN
+    list("ab" * 25), list("ab" * 25) + ["c"], [f"t{i % 60}" for i in range(500)],  # around the window
+    [f"t{i}" for i in range(41)] + ["t0"], [f"t{i % 7}" for i in range(42)],        # around the HD-D sample
+    list("abcdefghijklmnopqr") + list("abcdefg"),                                   # TTR exactly 0.72 (18/25)
+])
+def test_fast_measures_equal_reference_functions_on_edges(toks):
+    assert _same(dv._measures(_codes(toks)), _reference(toks))
+
+
+def test_mattr_total_is_the_sum_of_window_types():
+    toks = [f"t{i % 13}" for i in range(120)] + [f"u{i}" for i in range(30)]
+    prev = dv._occurrences(_codes(toks))[0]
+    for window in (1, 5, 50, 149):
+        assert dv._mattr_total(prev, window) == sum(len(set(toks[s:s + window]))
+                                                    for s in range(len(toks) - window + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abAB\u03a3\u0130'\u2019-. ,\t\n_1", max_size=60))
+def test_tokenize_is_word_local(text):
+    """The premise of tokenising each distinct word once: a text's tokens are its words' tokens."""
+    from analysis.tokens import tokenize
+
+    assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
+
+
+def _old_diversity(sentences):
+    """The table as the module made it before the fast path: reference functions on each document's tokens."""
+    from analysis.tokens import tokenize
+
+    ordered = sentences.sort_values(["doc_id", "sent_idx"], kind="stable")
+    rows = []
+    for doc_id, grp in ordered.groupby("doc_id", sort=True):
+        toks = [t for text in grp["text"] for t in tokenize(str(text))]
+        rows.append((doc_id, ttr(toks), mattr(toks), mtld(toks), hdd(toks)))
+    return pd.DataFrame(rows, columns=["doc_id", *dv.MEASURES])
+
+
+@pytest.fixture(scope="module", params=["bundled", "events"])
+def corpus_units(request):
+    from analysis.clean import clean_corpus
+    from analysis.corpus import read_corpus
+    from analysis.paths import BUNDLED_CORPUS
+    from analysis.segment import segment
+
+    corpus = BUNDLED_CORPUS if request.param == "bundled" else Path(__file__).parent / "data" / "events_corpus"
+    docs, paragraphs, _ = clean_corpus(read_corpus(corpus))
+    return docs, segment(paragraphs)
+
+
+def test_diversity_table_equals_reference_on_corpora(corpus_units):
+    _, sentences = corpus_units
+    new, old = diversity(sentences), _old_diversity(sentences)
+    assert len(new) > 3
+    pd.testing.assert_frame_equal(new, old, check_exact=True)
+
+
+def _run(documents, sentences):
+    from analysis.pipeline import Run
+
+    return Run(Path("unused"), Path("unused"), documents=documents, sentences=sentences)
+
+
+def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(corpus_units):
+    docs, sentences = corpus_units
+    docs = docs[["doc_id", "outlet"]].reset_index(drop=True)
+    whole = _run(docs.copy(), sentences.copy())
+    assert dv.stage(whole) == f"diversity of {len(docs)} documents"
+    pd.testing.assert_frame_equal(whole.documents, docs.merge(_old_diversity(sentences), on="doc_id", how="left"),
+                                  check_exact=True)
+    cuts = [0, len(docs) // 3, 2 * len(docs) // 3, len(docs)]
+    parts = []
+    for a, b in zip(cuts, cuts[1:]):
+        chunk_docs = docs.iloc[a:b].reset_index(drop=True)
+        chunk = _run(chunk_docs, sentences[sentences["doc_id"].isin(chunk_docs["doc_id"])].reset_index(drop=True))
+        dv.annotate(chunk)
+        parts.append(chunk.documents)
+    joined = _run(pd.concat(parts, ignore_index=True), sentences)
+    pd.testing.assert_frame_equal(joined.documents, whole.documents, check_exact=True)
+    assert dv.summarise(joined) == f"diversity of {len(docs)} documents"
+
+
+def test_summarise_counts_documents_with_sentences():
+    sents = pd.DataFrame({"doc_id": ["d1", "d2"], "sent_idx": [0, 0], "text": ["The navy sailed.", ""]})
+    run = _run(pd.DataFrame({"doc_id": ["d1", "d2", "none"]}), sents)
+    dv.annotate(run)
+    assert run.documents["doc_id"].tolist() == ["d1", "d2", "none"]
+    assert run.documents.loc[1:, list(dv.MEASURES)].isna().all().all()
+    assert dv.summarise(run) == "diversity of 2 documents"      # d2 has a sentence, though no tokens
