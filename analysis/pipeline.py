@@ -47,6 +47,7 @@ class Run:
     paragraphs: pd.DataFrame | None = None
     sentences: pd.DataFrame | None = None
     context: dict = field(default_factory=dict)  # corpus-wide inputs of the per-document phase
+    artifacts: dict = field(default_factory=dict)  # outputs that are not tables: name -> object with .save(folder)
 
 
 def _read(run: Run) -> str:
@@ -205,6 +206,8 @@ def write_tables(run: Run, dest: Path) -> list[Path]:
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
     paths = [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES)
              for name, df in tables.items()]
+    for artifact in run.artifacts.values():  # e.g. sparse matrices too large for a long table
+        paths += artifact.save(dest)
     export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=everything),
                                                       indent=2, sort_keys=True) + "\n")
     return paths
