@@ -27,6 +27,7 @@ from .paths import data_path
 
 TOKEN = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*")
 POSSESSIVE = re.compile(r"'s$", re.IGNORECASE)
+POSSESSIVE_ENDS = ("'s", "'S")  # what POSSESSIVE matches at the end of a token (tokens hold no newline)
 
 
 def tokenize(text: str, lower: bool = True, numbers: bool = True) -> list[str]:
@@ -34,7 +35,7 @@ def tokenize(text: str, lower: bool = True, numbers: bool = True) -> list[str]:
     text = text.replace("’", "'").replace("‘", "'")
     if lower:
         text = text.lower()
-    out = [POSSESSIVE.sub("", t) for t in TOKEN.findall(text)]
+    out = [t[:-2] if t.endswith(POSSESSIVE_ENDS) else t for t in TOKEN.findall(text)]  # POSSESSIVE, faster
     if not numbers:
         out = [t for t in out if not t.replace("-", "").isdigit()]
     return out

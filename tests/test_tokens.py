@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.paths import data_path
 from analysis.tokens import load_stopwords, terms, tokenize
@@ -91,3 +93,12 @@ def test_terms_numbers_option_and_custom_stopwords():
 
 def test_terms_count_possessive_and_plain_form_together():
     assert terms("Japan's navy met Japan.") == ["japan", "navy", "met", "japan"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aSs'’-_ .\n\tÉé1İ")), max_size=60))
+def test_possessive_removal_equals_the_documented_pattern(text):
+    from analysis.tokens import POSSESSIVE, TOKEN
+
+    expected = [POSSESSIVE.sub("", t) for t in TOKEN.findall(text.replace("’", "'").replace("‘", "'").lower())]
+    assert tokenize(text) == expected
