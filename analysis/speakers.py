@@ -139,6 +139,7 @@ NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "
              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 COLUMNS = ["doc_id", "sent_idx", "start", "end", "quote", "speaker", "speaker_type", "cue", "kind",
            "extent", "mention", "resolved_by", "via", "n_words"]
+INT_COLUMNS = {"sent_idx", "start", "end", "n_words"}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -481,7 +482,9 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _columns_frame(columns: dict) -> pd.DataFrame:
-    return pd.DataFrame(columns, columns=COLUMNS) if columns["doc_id"] else pd.DataFrame(columns=COLUMNS)
+    # typed columns also when empty, so that a chunk without attributions concatenates cleanly
+    return pd.DataFrame({c: pd.Series(v, dtype="int64" if c in INT_COLUMNS else "str") for c, v in columns.items()},
+                        columns=COLUMNS)
 
 
 def attribute_document(doc_id: str, text: str, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -606,7 +609,7 @@ def sentence_words(sentences: pd.DataFrame) -> pd.DataFrame:
     counts = np.fromiter((len(TOKEN.findall(t.replace("’", "'").replace("‘", "'").lower()))
                           for t in sentences["text"].tolist()), dtype=np.int64, count=len(sentences))
     n = pd.Series(counts).groupby(sentences["doc_id"].to_numpy(), sort=False).sum()
-    return pd.DataFrame({"doc_id": n.index.to_numpy(), "n_words": n.to_numpy(dtype=np.int64)})
+    return pd.DataFrame({"doc_id": pd.Series(n.index.to_numpy(), dtype="str"), "n_words": n.to_numpy(dtype=np.int64)})
 
 
 def speaker_shares(quotes: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:

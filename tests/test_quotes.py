@@ -68,3 +68,22 @@ def test_quotes_table_offsets_point_into_the_text():
     assert list(t["quote"]) == ["We thank Japan.", "full support"]
     assert [text[a:b] for a, b in zip(t["start"], t["end"])] == ['"We thank Japan."', '"full support"']
     assert list(t["extent"]) == ["partial", "partial"]
+
+
+def test_sentence_voice_with_two_quotes_and_a_single_curly_quote():
+    text = 'He said "We agree" and "we act" today. ‘Fine’ she wrote.'
+    assert inner(text) == ["We agree", "we act", "Fine"]
+    cut = text.index(" ‘")
+    docs = pd.DataFrame({"doc_id": ["d"], "text": [text]})
+    sents = pd.DataFrame({"doc_id": ["d", "d"], "sent_idx": [0, 1], "start": [0, cut + 1], "end": [cut, len(text)],
+                          "text": [text[:cut], text[cut + 1:]]})
+    assert sentence_voice(docs, sents).values.tolist() == [
+        ["d", 0, 12, 'He said " " and " " today.', "We agree we act", "narration"],
+        ["d", 1, 4, "‘ ’ she wrote.", "Fine", "narration"]]
+
+
+def test_quote_marks_inside_words_and_stray_closing_marks():
+    # a straight mark after a letter closes (nothing is open: ignored); a stray ” is ignored;
+    # ’ followed by a letter is an apostrophe, so the single quote closes at the next ’
+    text = 'It"s a stray” mark. Then “one” and ‘it’s two’ here.'
+    assert inner(text) == ["one", "it’s two"]

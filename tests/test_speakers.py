@@ -1,6 +1,12 @@
+import random
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from analysis import speakers
+from analysis.pipeline import Run
 from analysis.segment import split_sentences
 from analysis.speakers import normalise_speakers, quotes_attributed, speaker_shares, voices_by_outlet
 
@@ -170,3 +176,122 @@ def test_cue_with_addressee_before_quote_is_one_direct_quote():
     assert q[["kind", "speaker", "cue", "resolved_by"]].values.tolist() == [
         ["direct", "Kenji Morita", "told", "named"]]
     assert q["quote"].iloc[0].startswith("Our cooperation")
+
+
+def test_a_later_listing_type_decides_the_mapping():
+    assert normalise_speakers(["Defence Ministry"] * 2, ["person", "organisation"]) == {
+        "Defence Ministry": "Ministry of Defence"}
+    assert normalise_speakers(["Defence Ministry"] * 2, ["organisation", "person"]) == {
+        "Defence Ministry": "Defence Ministry"}
+
+
+CHUNK_TEXTS = [
+    'Defence Minister Rajnath Singh met Gen Nakatani.\n\n"Both sides condemned terrorism," he said, "and agreed '
+    'to act."\n\nAccording to the Indian Army, troops fired small arms.',
+    'Hale said Nakatani offered "full support" to India.\n\n"Ties are strong," the Defence Ministry stated.',
+    "District officials said medical teams would reach the camps. It is learnt that roads were shut.",
+    "The sky was blue.",
+    '"Freedom of navigation is not a slogan," US Secretary of State Daniel Hale said.\n\n'
+    '"We stand together," Hale added, ANI reported.',
+]
+
+
+def run_of(texts, outlets):
+    docs, sents = docs_and_sentences(texts, outlets)
+    sents["frame_security"] = [i % 2 for i in range(len(sents))]
+    return Run(Path("."), Path("."), {"seed": 7}, {}, docs, None, sents)
+
+
+def test_annotate_on_chunks_concatenates_to_annotate_on_the_whole():
+    outlets = ["A", "B", "A", "C", "B"]
+    whole = run_of(CHUNK_TEXTS, outlets)
+    speakers.annotate(whole)
+    docs, sents = whole.documents, whole.sentences
+    for cuts in ([2], [1, 4], [3, 4]):
+        bounds = [0, *cuts, len(docs)]
+        parts = []
+        for a, b in zip(bounds, bounds[1:]):
+            ids = docs["doc_id"].iloc[a:b]
+            chunk = Run(Path("."), Path("."), {"seed": 7}, {}, docs.iloc[a:b].reset_index(drop=True), None,
+                        sents[sents["doc_id"].isin(ids)].reset_index(drop=True))
+            speakers.annotate(chunk)
+            parts.append(chunk.tables)
+        for name in ("_speaker_quotes", "_speaker_words"):
+            joined = pd.concat([p[name] for p in parts], ignore_index=True)
+            pd.testing.assert_frame_equal(joined, whole.tables[name])
+
+
+def test_annotate_then_summarise_of_concatenated_chunks_is_the_stage():
+    outlets = ["A", "B", "A", "C", "B"]
+    staged = run_of(CHUNK_TEXTS, outlets)
+    message = speakers.stage(staged)
+    merged = run_of(CHUNK_TEXTS, outlets)
+    parts = []
+    for a, b in ((0, 2), (2, 5)):
+        chunk = run_of(CHUNK_TEXTS[a:b], outlets[a:b])
+        chunk.documents["doc_id"] = merged.documents["doc_id"].iloc[a:b].to_numpy()
+        chunk.sentences["doc_id"] = chunk.sentences["doc_id"].map(dict(zip([f"d{i}" for i in range(b - a)],
+                                                                            merged.documents["doc_id"].iloc[a:b])))
+        speakers.annotate(chunk)
+        parts.append(chunk.tables)
+    for name in ("_speaker_quotes", "_speaker_words"):
+        merged.tables[name] = pd.concat([p[name] for p in parts], ignore_index=True)
+    assert speakers.summarise(merged) == message
+    assert set(merged.tables) == set(staged.tables) >= {"quotes", "voices_by_outlet", "speaker_shares",
+                                                         "speaker_frames"}
+    for name, table in staged.tables.items():
+        pd.testing.assert_frame_equal(merged.tables[name], table)
+    # the bare "Hale" of the second document takes the full name found in the fifth (another chunk)
+    raw = merged.tables["_speaker_quotes"]
+    assert set(raw.loc[raw["doc_id"] == "d1", "speaker"]) == {"Hale", "Ministry of Defence"}
+    q = merged.tables["quotes"]
+    assert set(q.loc[q["doc_id"] == "d1", "speaker"]) == {"Daniel Hale", "Ministry of Defence"}
+
+
+def test_sentence_words_counts_tokenize_tokens_per_document():
+    docs, sents = docs_and_sentences(["Japan's PM met India-Japan officials. Ties grew, 2 % a year.", "Hi."])
+    w = speakers.sentence_words(sents)
+    assert w.values.tolist() == [["d0", 5 + 5], ["d1", 1]]
+    q = quotes_attributed(docs, sents)
+    pd.testing.assert_frame_equal(voices_by_outlet(q, docs, sents, words=w), voices_by_outlet(q, docs, sents))
+
+
+CLAUSE_WORDS = ["said", "also", "further", "on", "Monday", "that", "told", "reporters", ",", ";", ":", '"', "“",
+                "”", "he", "The", "minister", "added", "pointed out", "  ", "x" * 50, "said,", 'said "', "saidx", "-"]
+
+
+def test_cue_clauses_are_the_regex_matches():
+    rng = random.Random(0)
+    texts = ["The minister said the talks went well, Singh also told reporters that ties grew",
+             "In Delhi, Singh said that " + "x" * 130 + " and the ministry said so",
+             'He told reporters, "we act" and she said nothing', "x" * 200 + " said"]
+    texts += [" ".join(rng.choice(CLAUSE_WORDS) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
+    for s in texts:
+        want = [(m.span(), m.group("spk"), m.group("cue")) for m in speakers.CUE_CLAUSE.finditer(s)]
+        assert [(m.span(), m.group("spk"), m.group("cue")) for m in speakers._cue_clauses(s)] == want
+
+
+def test_earlier_mentions_are_those_of_a_scan_of_the_prefix():
+    text = ("Defence Minister Rajnath Singh's aide met Gen. Nakatani San. The ministry, news agency ANI and US "
+            "Secretary of State Daniel Hale spoke; he said Indian Air Force officials and the Ministry of "
+            "External Affairs agreed.")
+    mentions = speakers._EarlierMentions(text)
+    for end in [*range(len(text), -1, -7), *range(0, len(text) + 1)]:
+        want = [men[:2] for m in speakers.MENTION.finditer(text[:end]) if (men := speakers._named_mention(m))]
+        assert mentions.before(end) == want
+    assert mentions.before(len(text)) == [
+        ("Defence Minister Rajnath Singh's", "person"), ("Gen. Nakatani San.", "person"), ("ANI", "organisation"),
+        ("US Secretary of State Daniel Hale", "person"), ("Indian Air Force", "organisation"),
+        ("Ministry of External Affairs", "organisation")]
+
+
+def test_words_before_a_surname_are_the_regex_matches():
+    rng = random.Random(1)
+    pieces = ["A", "Bc", "Singh", "Sin", "gh", ",", "Minister", "Defence", "Gen", "ab", "Singh's", "McX", "  "]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "", " "]) for _ in range(rng.randint(1, 20)))
+        surname = rng.choice(["Singh", "Singh's", "Bc", "gh"])
+        want = [m.group(1) for m in re.finditer(r"((?:[A-Z][a-z]+ ){1,3})" + re.escape(surname), text)]
+        assert list(speakers._before_surname(text, surname)) == want
+    assert speakers._titles("Defence Minister Rajnath Singh met Gen Singh.", "Rajnath Singh") == {
+        "defence minister", "gen", ""}
