@@ -7,6 +7,22 @@ removal (as quanteda's ``tokens_remove`` then ``tokens_ngrams``): "the South Chi
 *tokens* of :func:`analysis.tokens.tokenize` (stopwords included), the same denominator as
 ``n_tokens``, so a rate reads as "times per 1,000 words of the text".
 
+Per-document counts. With up to :data:`DOCUMENT_ROWS_MAX` (2,000) documents, ``term_frequencies``
+has a row per outlet and term and a row per document and term. Above that (some 400 rows per
+article, 5 GB of CSV at 100,000 articles) it keeps the outlet rows only, the stage's summary line
+says so, and the per-document counts are written beside the tables as a sparse matrix:
+
+- ``term_counts.npz``: documents x terms counts (int32, CSR), written by ``scipy.sparse.save_npz``;
+- ``term_counts_terms.csv``: ``column, ngram, term``, one row per matrix column (sorted by ngram,
+  then term);
+- ``term_counts_documents.csv``: ``row, doc_id, outlet, n_tokens``, one row per matrix row (in
+  the documents table's order).
+
+Read them with ``scipy.sparse.load_npz("term_counts.npz")`` and ``pd.read_csv(path, dtype=str,
+keep_default_na=False)`` (so that terms such as "nan" or "null" and doc_ids such as "007" stay
+strings; convert ``column``, ``row``, ``ngram`` and ``n_tokens`` with ``astype(int)``). A
+document's rate is ``rate_per_1000 = 1000 * count / n_tokens``, as in ``term_frequencies``.
+
 Distinctive terms compare an outlet's term counts with a reference (the rest of the corpus, or
 one other outlet) by the log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi
 & Quinn (2008) -- the "Fightin' Words" statistic -- and its z-score. Why by hand: the formula is
@@ -21,10 +37,13 @@ and evaluation for identifying the content of political conflict. *Political Ana
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
+from array import array
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,6 +53,7 @@ from .errors import ConfigError
 from .tokens import load_stopwords, terms, tokenize
 
 MAX_OUTLETS_FOR_PAIRS = 6
+DOCUMENT_ROWS_MAX = 2000   # above this many documents, per-document counts go to term_counts.npz
 PRIOR_SMOOTHING = 0.01
 FREQUENCY_COLUMNS = ["level", "outlet", "doc_id", "ngram", "term", "count", "rate_per_1000", "doc_freq",
                      "n_docs", "n_tokens"]
@@ -58,43 +78,6 @@ def _str_array(values) -> pd.api.extensions.ExtensionArray:
     return pd.array(np.asarray(values, dtype=object), dtype="str")
 
 
-def _tokenized(sentences: pd.DataFrame, batch: int = 20_000):
-    """Tokens of every sentence as integer ids: ``(token ids, tokens per sentence, token strings)``.
-
-    :func:`tokenize` is word-local (a token never spans whitespace, and lower-casing a word does
-    not depend on the words around it), so ``tokenize(text)`` is the concatenation of
-    ``tokenize(word)`` over ``text.split()`` (the tests check this). Each distinct
-    whitespace-separated word is therefore tokenised once, and a sentence's tokens are gathered
-    from its words' ids with numpy. Sentences are read ``batch`` at a time to bound memory.
-    """
-    texts = sentences["text"].tolist()
-    word_index: dict[str, int] = {}
-    token_index: dict[str, int] = {}
-    word_tokens: list[list[int]] = []
-    word_codes, words_per_sent = [], []
-    for start in range(0, len(texts), batch):
-        split = [str(t).split() for t in texts[start:start + batch]]
-        words_per_sent.append(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))
-        codes, distinct = pd.factorize(np.array(list(chain.from_iterable(split)), dtype=object))
-        to_global = np.empty(len(distinct), dtype=np.int64)
-        for k, word in enumerate(distinct):
-            g = word_index.get(word)
-            if g is None:
-                g = word_index[word] = len(word_tokens)
-                word_tokens.append([token_index.setdefault(t, len(token_index)) for t in tokenize(word)])
-            to_global[k] = g
-        word_codes.append(to_global[codes])
-    word_codes = np.concatenate(word_codes) if word_codes else np.empty(0, dtype=np.int64)
-    words_per_sent = np.concatenate(words_per_sent) if words_per_sent else np.empty(0, dtype=np.int64)
-    n_word_tokens = np.fromiter(map(len, word_tokens), dtype=np.int64, count=len(word_tokens))
-    flat = np.fromiter(chain.from_iterable(word_tokens), dtype=np.int64, count=int(n_word_tokens.sum()))
-    ids = _gather(flat, np.cumsum(n_word_tokens) - n_word_tokens, n_word_tokens, word_codes)
-    per_word = n_word_tokens[word_codes]
-    sent_of_word = np.repeat(np.arange(len(words_per_sent)), words_per_sent)
-    per_sent = np.bincount(sent_of_word, weights=per_word, minlength=len(words_per_sent)).astype(np.int64)
-    return ids, per_sent, list(token_index)
-
-
 def _gather(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, pick: np.ndarray) -> np.ndarray:
     """Concatenation of the runs ``flat[starts[i]:starts[i] + lengths[i]]`` for i in ``pick``."""
     n = lengths[pick]
@@ -109,7 +92,8 @@ class TermCounts:
     ----------
     documents : ``doc_id, outlet, n_tokens``, one row per matrix row (in the documents table's order).
     terms : ``ngram, term``, one row per matrix column, sorted by ``ngram`` then ``term``.
-    matrix : documents x terms counts, ``scipy.sparse`` CSR with int64 data and sorted indices.
+    matrix : documents x terms counts, ``scipy.sparse`` CSR with sorted indices (int32 data from
+        :func:`count_terms`).
     """
 
     documents: pd.DataFrame
@@ -146,66 +130,183 @@ class TermCounts:
         """``(outlets, counts, doc_freq)``: outlets (sorted) x terms sums and numbers of documents."""
         codes, outlets = pd.factorize(self.documents["outlet"], sort=True)
         ok = np.flatnonzero(codes >= 0)
-        indicator = sparse.csr_matrix((np.ones(len(ok), dtype=np.int64), (codes[ok], ok)),
+        m = self.matrix
+        # sums in the matrix's own integer type when they fit (no upcast copy of the whole matrix)
+        dtype = np.int32 if m.dtype == np.int32 and int(m.data.sum(dtype=np.int64)) < 2 ** 31 else np.int64
+        indicator = sparse.csr_matrix((np.ones(len(ok), dtype=dtype), (codes[ok], ok)),
                                       shape=(len(outlets), len(codes)))
-        present = self.matrix.copy()
-        present.data = (present.data > 0).astype(np.int64)
-        counts, docfreq = indicator @ self.matrix, indicator @ present
+        present = sparse.csr_matrix(((m.data > 0).astype(m.dtype), m.indices, m.indptr), shape=m.shape)
+        counts, docfreq = indicator @ m, indicator @ present
         for m in (counts, docfreq):
             m.eliminate_zeros()
             m.sort_indices()
         return pd.Index(outlets, name="outlet"), counts, docfreq
 
+    def save(self, folder) -> list[Path]:
+        """Write ``term_counts.npz``, ``term_counts_terms.csv`` and ``term_counts_documents.csv`` to ``folder``.
+
+        The matrix as int32 counts (``scipy.sparse.save_npz``, uncompressed: as small as a
+        compressed one would be to within ~x and ~y times faster to write and read), its columns
+        (``column, ngram, term``) and its rows (``row, doc_id, outlet, n_tokens``); see the module
+        docstring for how to read them. Returns the paths of the three files.
+        """
+        from . import export
+
+        folder = Path(folder)
+        buf = io.BytesIO()
+        sparse.save_npz(buf, self.matrix.astype(np.int32, copy=False), compressed=False)
+        paths = [export.atomic_write(folder / "term_counts.npz", buf.getbuffer())]
+        del buf
+        for name, df, index in (("term_counts_terms", self.terms, "column"),
+                                ("term_counts_documents", self.documents[["doc_id", "outlet", "n_tokens"]], "row")):
+            paths.append(export.save_table(df.rename_axis(index).reset_index(), name, folder))
+        return paths
+
+
+class _Words:
+    """Every distinct whitespace-separated word seen so far, tokenised once: its number of
+    :func:`tokenize` tokens and the ids of its tokens that are terms (ids in order of first sight).
+
+    :func:`tokenize` is word-local (a token never spans whitespace, and lower-casing a word does not
+    depend on the words around it), so ``tokenize(text)`` is the concatenation of ``tokenize(word)``
+    over ``text.split()`` (the tests check this).
+    """
+
+    def __init__(self, stopwords):
+        self.stop, self.index, self.tokens, self.terms = stopwords, {}, {}, []
+        self.n_tokens, self.start, self.length, self.flat = (array("q") for _ in range(4))
+
+    def read(self, texts: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(term ids, sentence of each term, tokens per sentence)`` of ``texts`` (sentences)."""
+        split = [str(t).split() for t in texts]
+        words_per_sent = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        codes, distinct = pd.factorize(np.array(list(chain.from_iterable(split)), dtype=object))
+        to_global = np.empty(len(distinct), dtype=np.int64)
+        for k, word in enumerate(distinct):
+            g = self.index.get(word)
+            if g is None:
+                g = self.index[word] = len(self.n_tokens)
+                tokens = tokenize(word)
+                ids = [self._term_id(t) for t in tokens]
+                ids = [i for i in ids if i >= 0]
+                self.n_tokens.append(len(tokens))
+                self.start.append(len(self.flat))
+                self.length.append(len(ids))
+                self.flat.extend(ids)
+            to_global[k] = g
+        words = to_global[codes]
+        start, length, flat = (np.frombuffer(a, dtype=np.int64).copy() for a in (self.start, self.length, self.flat))
+        n_tokens = np.frombuffer(self.n_tokens, dtype=np.int64)[words]
+        sent_of_word = np.repeat(np.arange(len(texts)), words_per_sent)
+        per_sent = np.bincount(sent_of_word, weights=n_tokens, minlength=len(texts)).astype(np.int64)
+        return _gather(flat, start, length, words), np.repeat(sent_of_word, length[words]), per_sent
+
+    def _term_id(self, token: str) -> int:
+        i = self.tokens.get(token)
+        if i is None:
+            i = self.tokens[token] = len(self.terms) if is_term(token, self.stop) else -1
+            if i >= 0:
+                self.terms.append(token)
+        return i
+
 
 def count_terms(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2,
-                stopwords=None) -> TermCounts:
+                stopwords=None, batch: int = 2_000) -> TermCounts:
     """Uni- to ``max_n``-gram counts of every document, and its number of tokens (see the module docstring).
 
-    Each distinct word is tokenised once with :func:`analysis.tokens.tokenize` (see
-    :func:`_tokenized`); every distinct token gets an integer id, n-grams are runs of ids within one
-    sentence, and the counts go into a sparse document x term matrix. Sentences of documents not in
-    ``documents`` are ignored.
+    Each distinct word is tokenised once (:class:`_Words`) and every distinct term gets an integer
+    id. Documents are read ``batch`` at a time, so memory grows with the matrix, not with the
+    corpus's tokens: a term's id is stable across batches, an n-gram's key is the id of its first
+    n-1 terms times 2**32 plus the id of its last term (ids of the (n-1)-grams that prefix longer
+    ones come from a dict, so one is only kept for ``max_n`` above 2). Each batch becomes a small
+    CSR matrix over the keys it holds; at the end the columns are renumbered so that they sort by
+    n-gram size, then by the string of the term, and the batches are stacked. Sentences of
+    documents not in ``documents`` are ignored.
     """
     stop = load_stopwords() if stopwords is None else stopwords
     docs = documents[["doc_id", "outlet"]].reset_index(drop=True)
     sent_doc = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])
-    sentences = sentences[sent_doc >= 0]
-    sent_doc = sent_doc[sent_doc >= 0]
-    ids, n_tok, tokens = _tokenized(sentences)
-    docs["n_tokens"] = np.bincount(sent_doc, weights=n_tok, minlength=len(docs)).astype(np.int64)
+    order = np.argsort(sent_doc, kind="stable")          # sentences grouped by document, in documents' order
+    order = order[sent_doc[order] >= 0]
+    sent_doc, texts = sent_doc[order], sentences["text"].to_numpy(dtype=object)[order]
+    bounds = np.searchsorted(sent_doc, np.arange(0, len(docs) + batch, batch))
+    words, prefixes = _Words(stop), [{} for _ in range(max_n + 1)]
+    n_tokens, parts = [], []                             # parts: (batch CSR over its own keys, keys per n)
+    for b in range(len(bounds) - 1):
+        lo, hi = bounds[b], bounds[b + 1]
+        first = b * batch
+        seq, sent_of, per_sent = words.read(texts[lo:hi].tolist())
+        n_docs = min(batch, len(docs) - first)
+        n_tokens.append(np.bincount(sent_doc[lo:hi] - first, weights=per_sent, minlength=n_docs))
+        doc_of = sent_doc[lo:hi][sent_of] - first
+        rows, cols, keys = [doc_of], [], []
+        ids, valid = seq, np.ones(len(seq), dtype=bool)
+        for n in range(1, max_n + 1):
+            if n > 1:
+                valid = valid[:-1] & (sent_of[n - 1:] == sent_of[:len(sent_of) - n + 1])
+                key = (ids[:-1][valid] << 32) | seq[n - 1:][valid]
+                rows.append(doc_of[:len(valid)][valid])
+            else:
+                key = seq
+            distinct, inverse = np.unique(key, return_inverse=True)
+            cols.append(inverse + sum(len(k) for k in keys))
+            keys.append(distinct)
+            if 1 < n < max_n:                            # stable ids of the n-grams that prefix longer ones
+                known = prefixes[n]
+                stable = np.fromiter((known.setdefault(k, len(known)) for k in distinct.tolist()),
+                                     dtype=np.int64, count=len(distinct))
+                ids = np.full(len(valid), -1, dtype=np.int64)
+                ids[valid] = stable[inverse]
+        m = sparse.csr_matrix((np.ones(sum(len(c) for c in cols), dtype=np.int32),
+                               (np.concatenate(rows), np.concatenate(cols).astype(np.int32))),
+                              shape=(n_docs, sum(len(k) for k in keys)))
+        m.sum_duplicates()
+        parts.append((m, keys))
+    docs["n_tokens"] = np.concatenate(n_tokens).astype(np.int64) if n_tokens else np.empty(0, dtype=np.int64)
 
-    # token ids -> term ranks (-1 for tokens that are not terms), ranks in sorted term order
-    keep = np.fromiter((is_term(t, stop) for t in tokens), dtype=bool, count=len(tokens))
-    vocab = np.asarray(tokens, dtype=object)[keep]
-    order = np.argsort(vocab, kind="stable")
-    rank = np.full(len(tokens), -1, dtype=np.int64)
-    rank[np.flatnonzero(keep)[order]] = np.arange(len(vocab))
-    vocab = vocab[order]
-    seq = rank[ids]
-    is_kept = seq >= 0
-    sent_of = np.repeat(np.arange(len(n_tok)), n_tok)[is_kept]
-    seq = seq[is_kept]
+    # columns: every n-gram size's keys in string order (a space sorts before every character a token
+    # can hold, so the order of the joined strings is the order of the tuples of the terms' ranks)
+    vocab = np.asarray(words.terms, dtype=object)
+    term_rank = np.empty(len(vocab), dtype=np.int64)
+    term_rank[np.argsort(vocab, kind="stable")] = np.arange(len(vocab))
+    all_keys, ranks, names, sizes = [], [], [], []
+    for n in range(1, max_n + 1):
+        k = np.unique(np.concatenate([p[1][n - 1] for p in parts])) if parts else np.empty(0, np.int64)
+        if n == 1:
+            o = np.argsort(term_rank[k], kind="stable")
+            joined = vocab[k[o]]
+        else:
+            prefix, last = k >> 32, k & 0xFFFFFFFF
+            if n > 2:                                    # stable id -> key of the (n-1)-gram
+                prefix = np.fromiter(prefixes[n - 1], dtype=np.int64, count=len(prefixes[n - 1]))[prefix]
+            prefix = ranks[-1][np.searchsorted(all_keys[-1], prefix)]
+            o = np.argsort(prefix * len(vocab) + term_rank[last], kind="stable")
+            joined = names[-1][prefix[o]] + " " + vocab[last[o]]
+        rank = np.empty(len(k), dtype=np.int64)
+        rank[o] = np.arange(len(k))
+        all_keys.append(k), ranks.append(rank), names.append(joined), sizes.append(np.full(len(k), n))
+    offsets = np.cumsum([0] + [len(k) for k in all_keys])
 
-    # n-grams: an id per distinct run of n ranks within one sentence, in the order of the joined strings
-    # (a space sorts before every character a token can hold, so tuple order is string order)
-    v1 = len(vocab)
-    rows, cols, names, sizes = [sent_doc[sent_of]], [seq], [vocab], [1] * v1
-    ids, valid = seq, np.ones(len(seq), dtype=bool)
-    for n in range(2, max_n + 1):
-        valid = valid[:-1] & (sent_of[n - 1:] == sent_of[:len(sent_of) - n + 1])
-        key = ids[:-1][valid] * v1 + seq[n - 1:][valid]
-        distinct, inverse = np.unique(key, return_inverse=True)
-        ids = np.full(len(valid), -1, dtype=np.int64)
-        ids[valid] = inverse
-        rows.append(sent_doc[sent_of[:len(valid)][valid]])
-        cols.append(inverse + sum(len(x) for x in names))
-        names.append(names[-1][distinct // v1] + " " + vocab[distinct % v1])
-        sizes += [n] * len(distinct)
-    names = np.concatenate(names) if names else np.empty(0, dtype=object)
-    mat = sparse.csr_matrix((np.ones(sum(len(c) for c in cols), dtype=np.int64),
-                             (np.concatenate(rows), np.concatenate(cols))), shape=(len(docs), len(names)))
-    mat.sum_duplicates()
-    terms_df = pd.DataFrame({"ngram": np.asarray(sizes, dtype=np.int64), "term": _str_array(names)})
+    # the batches, renumbered and stacked (each freed once copied)
+    nnz = sum(p[0].nnz for p in parts)
+    index_type = np.int32 if max(nnz, offsets[-1]) < 2 ** 31 else np.int64
+    indptr, indices, data = [np.zeros(1, dtype=index_type)], np.empty(nnz, index_type), np.empty(nnz, np.int32)
+    at = 0
+    parts.reverse()
+    while parts:
+        m, keys = parts.pop()
+        to_global = np.concatenate([offsets[n] + ranks[n][np.searchsorted(all_keys[n], k)]
+                                    for n, k in enumerate(keys)]).astype(index_type)
+        m = sparse.csr_matrix((m.data, to_global[m.indices], m.indptr.astype(index_type)),
+                              shape=(m.shape[0], offsets[-1]))
+        m.sort_indices()
+        indices[at:at + m.nnz], data[at:at + m.nnz] = m.indices, m.data
+        indptr.append(m.indptr[1:] + at)
+        at += m.nnz
+    mat = sparse.csr_matrix((data, indices, np.concatenate(indptr).astype(index_type)),
+                            shape=(len(docs), offsets[-1]))
+    terms_df = pd.DataFrame({"ngram": np.concatenate(sizes).astype(np.int64),
+                             "term": _str_array(np.concatenate(names))})
     return TermCounts(docs, terms_df, mat)
 
 
@@ -217,7 +318,7 @@ def term_counts(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2
 
 def token_totals(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """``doc_id, outlet, n_tokens``: all :func:`tokenize` tokens of each document's sentences."""
-    _, n_tok, _ = _tokenized(sentences)
+    _, _, n_tok = _Words(frozenset()).read(sentences["text"].tolist())
     n = pd.Series(n_tok, index=sentences["doc_id"].to_numpy()).groupby(level=0).sum()
     out = documents[["doc_id", "outlet"]].merge(n.rename("n_tokens").rename_axis("doc_id").reset_index(),
                                                 on="doc_id", how="left")
@@ -232,8 +333,8 @@ def _ordered(row_rank: np.ndarray, ngram: np.ndarray, count: np.ndarray) -> np.n
     return np.argsort(key, kind="stable")
 
 
-def frequencies(counts, totals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``term_frequencies`` table: per outlet and per document.
+def frequencies(counts, totals: pd.DataFrame | None = None, document_rows: bool = True) -> pd.DataFrame:
+    """``term_frequencies`` table: per outlet and (with ``document_rows``) per document.
 
     ``counts`` is the :func:`term_counts` table (with the :func:`token_totals` of the same documents
     as ``totals``) or a :class:`TermCounts` (which carries its totals). Columns ``level`` ('outlet'
@@ -256,7 +357,7 @@ def frequencies(counts, totals: pd.DataFrame | None = None) -> pd.DataFrame:
     o_row, o_col, o_count, o_df = o_row[o], o_col[o], o_count[o], out_df.data.astype(np.int64)[o]
 
     # document level: rows of the documents x terms matrix, documents in (outlet, doc_id) order
-    with_outlet = np.flatnonzero(docs["outlet"].notna().to_numpy())
+    with_outlet = np.flatnonzero(docs["outlet"].notna().to_numpy() if document_rows else np.zeros(0, bool))
     doc_order = with_outlet[np.lexsort((pd.factorize(docs["doc_id"].iloc[with_outlet], sort=True)[0],
                                         outlets.get_indexer(docs["outlet"].iloc[with_outlet])))]
     mat = tc.matrix[doc_order]
@@ -401,14 +502,25 @@ def distinctive_terms(counts, pairs="auto", background: pd.Series | None = None,
 
 
 def stage(run) -> str:
-    """Tables ``term_frequencies``, ``distinctive_terms`` and ``keyness``."""
+    """Tables ``term_frequencies``, ``distinctive_terms`` and ``keyness`` (and ``term_counts`` files).
+
+    With more than :data:`DOCUMENT_ROWS_MAX` documents, ``term_frequencies`` keeps its outlet rows
+    only and the per-document counts go to ``run.artifacts["term_counts"]`` (see the module docstring).
+    """
     from .keyness import keyness
 
     counts = count_terms(run.sentences, run.documents)
-    run.tables["term_frequencies"] = frequencies(counts)
+    per_document = len(counts.documents) <= DOCUMENT_ROWS_MAX
+    run.tables["term_frequencies"] = frequencies(counts, document_rows=per_document)
+    run.artifacts.pop("term_counts", None)
+    if not per_document:
+        run.artifacts["term_counts"] = counts
     pairs = run.params.get("lexical_pairs", "auto")
     run.tables["distinctive_terms"] = distinctive_terms(counts, pairs=pairs)
     run.tables["keyness"] = keyness(counts, pairs=pairs)
     n_terms = int((counts.terms["ngram"] == 1).sum())
     n_outlets = counts.documents["outlet"].iloc[np.flatnonzero(np.diff(counts.matrix.indptr))].nunique()
-    return f"{n_terms} distinct terms; distinctive terms and keyness for {n_outlets} outlets"
+    line = f"{n_terms} distinct terms; distinctive terms and keyness for {n_outlets} outlets"
+    if not per_document:
+        line += f"; per-document counts in term_counts.npz (more than {DOCUMENT_ROWS_MAX} documents)"
+    return line

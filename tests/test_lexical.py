@@ -340,3 +340,90 @@ def test_tokenizer_word_local_on_the_bundled_sentences():
     for text in docs["raw_text"].head(20):
         assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
         assert [t for t in tokenize(text) if is_term(t, stop)] == terms(text, stopwords=stop)
+
+
+# --- counting in batches of documents, and per-document counts as files above DOCUMENT_ROWS_MAX -------
+
+def random_corpus(seed, n_docs=7):
+    """Documents with sentences of words from a small vocabulary (stopwords, numbers, repeats), shuffled."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = ["navy", "sea", "China", "the", "of", "ship's", "2014", "sea-lanes", "a", "b", "Café", "talks."]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in rng.permutation(n_docs)],
+                         "outlet": rng.choice(["A", "B", "C"], n_docs)})
+    rows = [(d, s, " ".join(rng.choice(words, rng.integers(0, 9))))
+            for d in docs["doc_id"] if rng.random() > 0.15 for s in range(rng.integers(1, 4))]
+    sents = pd.DataFrame(rows, columns=["doc_id", "sent_idx", "text"]).sample(frac=1, random_state=seed)
+    return sents, docs
+
+
+@pytest.mark.parametrize("max_n", [1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_count_terms_in_batches_gives_the_same_matrix(seed, max_n):
+    sents, docs = random_corpus(seed)
+    whole = count_terms(sents, docs, max_n=max_n)
+    pd.testing.assert_frame_equal(whole.table(), reference_counts(sents, docs, max_n))
+    for batch in (1, 2, 3, 5):
+        part = count_terms(sents, docs, max_n=max_n, batch=batch)
+        assert part.matrix.dtype == whole.matrix.dtype and part.matrix.has_sorted_indices
+        assert (part.matrix != whole.matrix).nnz == 0 and part.matrix.shape == whole.matrix.shape
+        pd.testing.assert_frame_equal(part.terms, whole.terms)
+        pd.testing.assert_frame_equal(part.documents, whole.documents)
+    part = count_terms(MIXED, MIXED_DOCS, max_n=max_n, batch=1)
+    pd.testing.assert_frame_equal(part.table(), reference_counts(MIXED, MIXED_DOCS, max_n))
+
+
+def test_frequencies_without_document_rows_are_the_outlet_rows():
+    counts = count_terms(MIXED, MIXED_DOCS)
+    full = frequencies(counts)
+    pd.testing.assert_frame_equal(frequencies(counts, document_rows=False),
+                                  full[full["level"] == "outlet"].reset_index(drop=True))
+
+
+def rows_from_files(folder):
+    """The document-level term_frequencies rows rebuilt from term_counts.npz and its two CSVs."""
+    import numpy as np
+    from scipy import sparse
+
+    mat = sparse.load_npz(folder / "term_counts.npz").tocoo()
+    # as the module docstring says to read them
+    terms_ = pd.read_csv(folder / "term_counts_terms.csv", dtype=str, keep_default_na=False)
+    docs = pd.read_csv(folder / "term_counts_documents.csv", dtype=str, keep_default_na=False)
+    terms_, docs = terms_.astype({"column": int, "ngram": int}), docs.astype({"row": int, "n_tokens": int})
+    assert list(terms_["column"]) == list(range(len(terms_))) and list(docs["row"]) == list(range(len(docs)))
+    assert mat.dtype == np.int32 and mat.shape == (len(docs), len(terms_))
+    doc, term = docs.iloc[mat.row].reset_index(drop=True), terms_.iloc[mat.col].reset_index(drop=True)
+    out = pd.DataFrame({"level": "document", "outlet": doc["outlet"], "doc_id": doc["doc_id"],
+                        "ngram": term["ngram"], "term": term["term"], "count": mat.data.astype("int64"),
+                        "rate_per_1000": 1000 * mat.data / doc["n_tokens"], "doc_freq": 1, "n_docs": 1,
+                        "n_tokens": doc["n_tokens"]})
+    return out.sort_values(["outlet", "doc_id", "ngram", "count", "term"],
+                           ascending=[True, True, True, False, True], ignore_index=True)
+
+
+def test_stage_above_document_rows_max_writes_the_counts_as_a_matrix(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from analysis import lexical
+
+    today = frequencies(count_terms(MIXED, MIXED_DOCS))
+    small = SimpleNamespace(sentences=MIXED, documents=MIXED_DOCS, params={}, tables={}, artifacts={})
+    line = lexical.stage(small)                                  # 4 documents, at most 2000: as before
+    assert "term_counts" not in line and small.artifacts == {}
+    pd.testing.assert_frame_equal(small.tables["term_frequencies"], today)
+
+    monkeypatch.setattr(lexical, "DOCUMENT_ROWS_MAX", 3)
+    run = SimpleNamespace(sentences=MIXED, documents=MIXED_DOCS, params={}, tables={}, artifacts={})
+    line = lexical.stage(run)
+    assert line.endswith("; per-document counts in term_counts.npz (more than 3 documents)")
+    pd.testing.assert_frame_equal(run.tables["term_frequencies"],
+                                  today[today["level"] == "outlet"].reset_index(drop=True))
+    for name in ("distinctive_terms", "keyness"):
+        pd.testing.assert_frame_equal(run.tables[name], small.tables[name])
+    paths = run.artifacts["term_counts"].save(tmp_path)
+    assert [p.name for p in paths] == ["term_counts.npz", "term_counts_terms.csv", "term_counts_documents.csv"]
+    old_rows = today[today["level"] == "document"].reset_index(drop=True).astype({"level": object})
+    rebuilt = rows_from_files(tmp_path)
+    assert len(rebuilt) == len(old_rows) > 0
+    pd.testing.assert_frame_equal(rebuilt, old_rows, check_dtype=False, check_exact=True)
