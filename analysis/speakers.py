@@ -130,8 +130,6 @@ TRAILING = re.compile(rf",\s*(?P<spk>[^,;\"“”]{{1,60}}?)\s+(?:also |further 
 CUE_SEEN = re.compile(rf"\s{CUE}")
 # every character MENTION can consume; a match attempt reads no further than the first other character
 MENTION_CHARS = frozenset(string.ascii_letters + " .'")
-TITLE_CHARS = frozenset(string.ascii_letters + " ")
-CAPITAL = re.compile("[A-Z]")
 CAPITAL_WORD = re.compile("[A-Z][a-z]+ ")
 UNNAMED = re.compile(r"\b[Ii]t is (?:learnt|learned|understood|expected|believed|reported) that\b")
 NOT_NAMES = {"the", "a", "an", "after", "at", "in", "on", "during", "however", "this", "that", "earlier", "both",
@@ -360,30 +358,35 @@ def _titles(text: str, name: str) -> set:
 def _before_surname(text: str, surname: str):
     """``group(1)`` of every match of ``((?:[A-Z][a-z]+ ){1,3})<surname>`` in ``text``, in order.
 
-    Matched without compiling a pattern per surname: a match holds only letters, spaces and the
-    surname's characters, so only the runs of those around an occurrence of the surname are
-    searched, and in a run each capitalised word starts a chain of at most three such words,
-    tried longest first as the greedy ``{1,3}`` does.
+    Matched without compiling a pattern per surname: a match starts at one of the one to three
+    capitalised words that run up to an occurrence of the surname, so only those starts are
+    tried, each as the regex does (the longest chain of words first).
     """
-    alphabet, end, at = TITLE_CHARS | set(surname), -1, text.find(surname)
+    starts, at = set(), text.find(surname)
     while at >= 0:
-        if at >= end:  # a new run
-            pos, end = at, at + len(surname)
-            while pos > 0 and text[pos - 1] in alphabet:
-                pos -= 1
-            while end < len(text) and text[end] in alphabet:
-                end += 1
-            while (cap := CAPITAL.search(text, pos, end)) is not None:
-                chain, p = [], cap.start()
-                while len(chain) < 3 and (w := CAPITAL_WORD.match(text, chain[-1] if chain else p, end)):
-                    chain.append(w.end())
-                e = next((e for e in reversed(chain) if text.startswith(surname, e, end)), None)
-                if e is None:
-                    pos = p + 1
-                else:
-                    yield text[p:e]
-                    pos = e + len(surname)
+        end = at
+        for _ in range(3):  # walk back over "Xxx " words
+            if end < 3 or text[end - 1] != " " or not "a" <= text[end - 2] <= "z":
+                break
+            s = end - 3
+            while s >= 0 and "a" <= text[s] <= "z":
+                s -= 1
+            if s < 0 or not "A" <= text[s] <= "Z":
+                break
+            starts.add(s)
+            end = s
         at = text.find(surname, at + 1)
+    pos = 0
+    for p in sorted(starts):
+        if p < pos:
+            continue
+        chain = []
+        while len(chain) < 3 and (w := CAPITAL_WORD.match(text, chain[-1] if chain else p)):
+            chain.append(w.end())
+        e = next((e for e in reversed(chain) if text.startswith(surname, e)), None)
+        if e is not None:
+            yield text[p:e]
+            pos = e + len(surname)
 
 
 class _EarlierMentions:
@@ -512,14 +515,20 @@ def attribute_documents(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.
     return _columns_frame(columns)
 
 
+@lru_cache(maxsize=1 << 16)
+def _core_word(word: str) -> str:
+    """``word`` without a final dot or ``'s`` when it is part of a name (capitalised, not a title), else ``""``."""
+    w = word.rstrip(".").removesuffix("'s")
+    return w if w[:1].isupper() and w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES else ""
+
+
 def normalise_speakers(names, types) -> dict:
     """Map every person/organisation surface form to one voice (see the module docstring).
 
     A name listed more than once with different types is mapped as its last listing's type.
     """
     def core(name):
-        words = [w.rstrip(".").removesuffix("'s") for w in name.split()]
-        return [w for w in words if w[:1].isupper() and w.lower() not in TITLE_WORDS and w.lower() not in NOT_NAMES]
+        return [w for w in map(_core_word, name.split()) if w]
 
     # each distinct name is worked on once (names in order of first listing, with their counts)
     people = Counter(n for n, t in zip(names, types) if t == "person" and n)
