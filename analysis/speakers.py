@@ -53,6 +53,10 @@ General Nakatani / Nakatani San`` -> ``Nakatani``. ``Defence Ministry`` and ``Mo
 ``Ministry of Defence``; ``news agency ANI`` becomes ``ANI``. Two different people who share a
 surname and never appear with first names are merged: read the ``mention`` column.
 
+Stage: attribution is per document (:func:`annotate`, which chunks of documents can run
+separately); normalising names is the one step across the corpus, so it is done by
+:func:`summarise` on all documents' attributions, before the outlet tables.
+
 References
 ----------
 Pouliquen, B., Steinberger, R. & Best, C. (2007). Automatic detection of quotations in
@@ -612,12 +616,17 @@ def voices_by_outlet(quotes: pd.DataFrame, documents: pd.DataFrame, sentences: p
     return out
 
 
-def sentence_words(sentences: pd.DataFrame) -> pd.DataFrame:
-    """``doc_id, n_words``: :func:`analysis.tokens.tokenize` tokens of each document's sentences,
-    one row per document in the order the sentences table first names it."""
+def sentence_words(sentences: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``doc_id, n_words``: :func:`analysis.tokens.tokenize` tokens of each document's sentences.
+
+    One row per document of ``documents`` in its order (0 for a document without sentences), or
+    without ``documents`` per document in the order the sentences name them.
+    """
     counts = np.fromiter((len(TOKEN.findall(t.replace("’", "'").replace("‘", "'").lower()))
                           for t in sentences["text"].tolist()), dtype=np.int64, count=len(sentences))
     n = pd.Series(counts).groupby(sentences["doc_id"].to_numpy(), sort=False).sum()
+    if documents is not None:
+        n = n.reindex(documents["doc_id"].to_numpy(), fill_value=0)
     return pd.DataFrame({"doc_id": pd.Series(n.index.to_numpy(), dtype="str"), "n_words": n.to_numpy(dtype=np.int64)})
 
 
@@ -661,7 +670,7 @@ def annotate(run) -> None:
     resolved within its document, not yet normalised; rows in document order) and
     ``_speaker_words`` (words of each document's sentences)."""
     run.tables["_speaker_quotes"] = attribute_documents(run.documents, run.sentences)
-    run.tables["_speaker_words"] = sentence_words(run.sentences)
+    run.tables["_speaker_words"] = sentence_words(run.sentences, run.documents)
 
 
 def summarise(run) -> str:

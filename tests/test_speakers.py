@@ -252,6 +252,8 @@ def test_sentence_words_counts_tokenize_tokens_per_document():
     docs, sents = docs_and_sentences(["Japan's PM met India-Japan officials. Ties grew, 2 % a year.", "Hi."])
     w = speakers.sentence_words(sents)
     assert w.values.tolist() == [["d0", 5 + 5], ["d1", 1]]
+    more = pd.DataFrame({"doc_id": ["d1", "d9", "d0"]})
+    assert speakers.sentence_words(sents, more).values.tolist() == [["d1", 1], ["d9", 0], ["d0", 10]]
     q = quotes_attributed(docs, sents)
     pd.testing.assert_frame_equal(voices_by_outlet(q, docs, sents, words=w), voices_by_outlet(q, docs, sents))
 
