@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import re
+import sys
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from analysis.errors import ConfigError
-from analysis.frames import (DEFAULT_FRAMES, GENERIC_FRAMES, code_sentences, find_hits, frame_cooccurrence,
-                             frame_patterns, frame_prominence, frame_salience, load_frames, stage)
+from analysis.frames import (DEFAULT_FRAMES, GENERIC_FRAMES, annotate, code_sentences, compile_term, find_hits,
+                             frame_cooccurrence, frame_patterns, frame_prominence, frame_salience, load_frames,
+                             stage, summarise)
+from analysis.frames.coding import FOLD, fold, frame_hits, literal_keys, matched_terms
 
 
 def write(tmp_path, text, name="f.toml"):
@@ -208,3 +213,159 @@ def test_stage_without_sentiment_skips_tone(tmp_path, small):
     assert "skipped" not in stage(run)
     tone = run.tables["frame_tone"].set_index(["outlet", "frame"])
     assert tone.loc[("X", "terror"), ["n_sentences", "mean"]].tolist() == [2, pytest.approx(0.0)]
+
+
+# --- fast coding = find_hits, chunks, annotate/summarise ------------------------------------------
+
+TRICKY = ('[frames.t]\ndefinition = "d"\nterms = ["terror*", "aa", "kilo", "is", "china"]\n'
+          'phrases = ["South China Sea", "Indo-Pacific", "each other\'s bases", "china sea"]\n'
+          "regex = ['\\bsecurity\\s+(situation|threats?)\\b', '(?:\\$|rs\\.?)\\s?\\d', 'a|b', 'x*']\n"
+          'exclude = ["fine china"]\n'
+          "[frames.u]\ndefinition = 'd'\nterms = ['sea', '-pacific', 'über*']\nregex = ['aa', 'ab+a']\n"
+          "exclude_regex = ['\\bsea\\s+change']\n")
+TRICKY_TEXTS = ["The South China Sea and the china sea; fine china.", "aaaa aa aaa-aa",
+                "KILO kilo İs ıs ſecurity",
+                "Indo–Pacific, indopacific and INDO  PACIFIC", "use each other’s bases",
+                "Über-terrorists ÜBERALL",
+                "security  threats and a security situation", "rs. 5 and $3 and Rs 7", "a sea change at sea", "",
+                "Terror-terror terrorism", "\u212ailo and \u0130S", "south-china-sea chinasea", "abbababba"]
+
+
+def by_find_hits(texts, frames):
+    """What code_sentences must give: find_hits on each text."""
+    flags = {n: [int(bool(find_hits(t, f))) for t in texts] for n, f in frames.items()}
+    rows = [(i, n, matched_terms(find_hits(t, f))) for i, t in enumerate(texts) for n, f in frames.items()
+            if find_hits(t, f)]
+    return flags, rows
+
+
+def coded_rows(texts, frames):
+    sents = pd.DataFrame({"doc_id": "d", "sent_idx": range(len(texts)), "text": texts})
+    coded, long = code_sentences(sents, frames)
+    flags = {n: coded[f"frame_{n}"].tolist() for n in frames}
+    rows = sorted((r.sent_idx, r.frame, r.matched) for r in long.itertuples())
+    return flags, rows
+
+
+def test_code_sentences_equals_find_hits_on_tricky_texts(tmp_path):
+    frames = frames_from(tmp_path, TRICKY)
+    flags, rows = by_find_hits(TRICKY_TEXTS, frames)
+    assert coded_rows(TRICKY_TEXTS, frames) == (flags, sorted(rows))
+    matched = {(i, n): m.split("; ") for i, n, m in rows}
+    assert {"kilo", "i\u0307s"} <= set(matched[(11, "t")])   # the Kelvin sign and dotted I match k and i
+    hits = frame_hits(TRICKY_TEXTS, frames, block=3)     # indexed in blocks: same hits
+    assert hits == {n: {i: find_hits(t, f) for i, t in enumerate(TRICKY_TEXTS) if find_hits(t, f)}
+                    for n, f in frames.items()}
+
+
+PIECES = ["a", "A", " ", "-", "–", "'", "’", "İ", "ı", "ſ", "K", "\u212a", "terror", "sea", "China", "south",
+          "aa", "is", "kilo", "fine", "Indo", "pacific", "$", "3", ".", "rs", "ü", "security", "threat", "change"]
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), max_size=6))
+def test_code_sentences_equals_find_hits(texts):
+    frames = load_frames_text(TRICKY)
+    flags, rows = by_find_hits(texts, frames)
+    assert coded_rows(texts, frames) == (flags, sorted(rows))
+
+
+def load_frames_text(body):
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_frames(write(Path(tmp), body))
+
+
+def test_default_dictionary_coding_equals_find_hits():
+    frames = load_frames()
+    texts = ["Pahalgam attack: terrorists struck; a reign of terror.", "South China Sea and East China Sea",
+             "India–Pakistan cross-border terror", "interoperability and each other’s bases", "Nothing.",
+             "the security situation, peace and stability, guard of honour, visit to New Delhi"]
+    flags, rows = by_find_hits(texts, frames)
+    assert coded_rows(texts, frames) == (flags, sorted(rows))
+
+
+def test_fold_covers_every_case_insensitive_match_of_ascii():
+    # every non-ASCII character that an IGNORECASE pattern matches to an ASCII character is in FOLD,
+    # folded to that character; folding keeps lengths.
+    ascii_class = re.compile("[" + re.escape("".join(map(chr, range(128)))) + "]", re.IGNORECASE)
+    found = {c for c in map(chr, range(128, sys.maxunicode + 1)) if ascii_class.fullmatch(c)}
+    assert found == set(FOLD)
+    for char, letter in FOLD.items():
+        assert re.fullmatch(letter, char, re.IGNORECASE)
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if len(fold(c)) != 1] == []
+
+
+@pytest.mark.parametrize("expr, keys", [
+    ("terror*", ("terror", "terror")), ("South China Sea", ("south", "south")), ("Indo-Pacific", ("indo", "pacific")),
+    ("-pacific", ("", "pacific")), ("each other's bases", ("each", "other's")), ("über*", ("", "ber")),
+])
+def test_literal_keys_of_terms(expr, keys):
+    assert literal_keys(compile_term(expr)) == keys
+
+
+@pytest.mark.parametrize("source, keys", [
+    (r"\bpeace\s+and\s+stability\b", ("peace", "stability")), (r"(?:\$|rs\.?)\s?\d", ("", "")),
+    ("ab|ac", ("a", "a")), ("x*", ("", "")), (r"(?<=a)bcd", ("bcd", "bcd")),
+])
+def test_literal_keys_of_regexes(source, keys):
+    assert literal_keys(re.compile(source, re.IGNORECASE)) == keys
+
+
+def corpus_sentences():
+    texts = [["Talks on terror", "China and the South China Sea", "Nothing here"],
+             ["Beijing again, fine china", "İndia–Pakistan tensions"],
+             ["Calm day"],
+             ["Terrorists in the Indo-Pacific", "each other’s bases", "China", "terror-free"]]
+    rows = [(f"d{d}", i, "headline" if i == 0 else "body", t) for d, doc in enumerate(texts) for i, t in enumerate(doc)]
+    sents = pd.DataFrame(rows, columns=["doc_id", "sent_idx", "position", "text"])
+    sents["para_role"] = "paragraph"
+    return sents
+
+
+@pytest.mark.parametrize("cuts", [[1], [2], [1, 3], [1, 2, 3]])
+def test_annotate_in_chunks_equals_whole(cuts):
+    sents = corpus_sentences()
+    docs = pd.DataFrame({"doc_id": sents["doc_id"].unique(), "outlet": ["X", "Y", "X", "Y"]})
+    whole = SimpleNamespace(sentences=sents, documents=docs, tables={}, params={})
+    annotate(whole)
+    ids = list(docs["doc_id"])
+    bounds = [0, *cuts, len(ids)]
+    parts = []
+    for a, b in zip(bounds, bounds[1:]):
+        chunk = SimpleNamespace(sentences=sents[sents["doc_id"].isin(ids[a:b])].reset_index(drop=True),
+                                documents=docs.iloc[a:b].reset_index(drop=True), tables={}, params={})
+        annotate(chunk)
+        parts.append(chunk)
+    pd.testing.assert_frame_equal(pd.concat([p.sentences for p in parts], ignore_index=True), whole.sentences)
+    pd.testing.assert_frame_equal(pd.concat([p.tables["sentence_frames"] for p in parts], ignore_index=True),
+                                  whole.tables["sentence_frames"])
+    assert whole.tables["sentence_frames"]["doc_id"].tolist() == sorted(whole.tables["sentence_frames"]["doc_id"])
+    assert whole.sentences["frame_terrorism"].tolist() == [1, 0, 0, 0, 0, 0, 1, 0, 0, 1]
+
+
+def test_stage_is_annotate_then_summarise(tmp_path, small):
+    sents, docs, body = small
+    params = {"frames": str(write(tmp_path, body)), "seed": 3}
+    one = SimpleNamespace(sentences=sents, documents=docs, tables={}, params=params)
+    two = SimpleNamespace(sentences=sents, documents=docs, tables={}, params=params)
+    summary = stage(one)
+    annotate(two)
+    assert set(two.tables) == {"sentence_frames"}
+    assert summarise(two) == summary == "2 frames, 4 of 6 sentences framed; frame tone skipped (no sentiment_vader " \
+                                        "column: the sentiment stage did not run)"
+    for name, table in one.tables.items():
+        pd.testing.assert_frame_equal(two.tables[name], table)
+
+
+def test_prominence_with_fractional_weights(tmp_path, small):
+    sents, docs, body = small
+    coded, _ = code_sentences(sents, frames_from(tmp_path, body))
+    weights = {"headline": 0.3, "lede": 0.2, "body": 0.1}
+    tab = frame_prominence(coded, docs, weights=weights)
+    a = tab[(tab.level == "document") & (tab.doc_id == "a")].set_index("frame")
+    w = [0.3, 0.2, 0.1, 0.1]
+    assert a.loc["terror", "weighted_salience"] == (0.3 + 0.2) / sum(w) * 1.0 or \
+        a.loc["terror", "weighted_salience"] == pytest.approx(0.5 / 0.7)
+    assert a.loc["china", "weighted_salience"] == pytest.approx(0.3 / 0.7)
+    x = tab[(tab.level == "outlet") & (tab.outlet == "X")].set_index("frame")
+    assert x.loc["china", "weighted_salience"] == pytest.approx(0.3 / 0.7)

@@ -9,6 +9,7 @@ letter, so the filter never drops a sentence the pattern matches; it can only ke
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -25,6 +26,7 @@ except ImportError:  # Python < 3.11
 # (found by trying every code point; tests/test_frames.py checks it again): their ASCII letter.
 FOLD = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 SEPARATOR = "\x00"
+BLOCK = 50_000  # sentences indexed at a time
 
 
 def find_hits(text: str, frame: Frame) -> list[tuple[int, int, str]]:
@@ -53,27 +55,35 @@ def _hits(text: str, norm: str, patterns, exclusions) -> list[tuple[int, int, st
     return sorted(hits)
 
 
-def literal_key(pattern: re.Pattern) -> str:
-    """Longest run of ASCII characters that every match of ``pattern`` contains, lower-cased.
+ZERO_WIDTH = {_parser.ASSERT, _parser.ASSERT_NOT, _parser.AT}
 
-    Read from the pattern's top-level sequence (whose items all have to match, one after the
-    other); ``""`` when there is none (e.g. a regex that is one alternation), so nothing is filtered.
+
+@functools.lru_cache(maxsize=4096)
+def literal_keys(pattern: re.Pattern) -> tuple[str, str]:
+    """``(prefix, key)``: plain ASCII text every match of ``pattern`` starts with, and the longest
+    such text every match contains, both lower-cased (``""`` when there is none).
+
+    Read from the pattern's top-level sequence, whose items all have to match one after the other:
+    the prefix is the run of literal characters after the leading zero-width assertions (``\\b``,
+    look-behinds), the key the longest run of literal characters anywhere in it.
     """
     if not isinstance(pattern.pattern, str):
-        return ""
+        return "", ""
     try:
         parsed = list(_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - any doubt means no filter, never a different result
-        return ""
-    best, run = "", []
-    for op, arg in parsed + [(None, None)]:
+        return "", ""
+    runs, run, lead = [], [], 0
+    while lead < len(parsed) and parsed[lead][0] in ZERO_WIDTH:
+        lead += 1
+    for i, (op, arg) in enumerate(parsed + [(None, None)]):
         if op == _parser.LITERAL and 0 < arg < 128:
             run.append(chr(arg))
             continue
-        if len(run) > len(best):
-            best = "".join(run)
+        runs.append((i - len(run), "".join(run).lower()))
         run = []
-    return best.lower()
+    prefix = next((r for start, r in runs if start == lead), "")
+    return prefix, max((r for _, r in runs), key=len, default="")
 
 
 def fold(text: str) -> str:
@@ -88,42 +98,98 @@ def fold(text: str) -> str:
 
 
 class _KeyIndex:
-    """Which of many texts contain a given key: one scan of the folded texts joined by NUL."""
+    """Where a key occurs in many texts: the folded texts joined by NUL, as an array of code points.
+
+    A key's starts come from the positions of its rarest character (found once per character),
+    checked against the key's other characters one at a time on the shrinking candidates.
+    """
 
     def __init__(self, norms: list[str]):
         lengths = np.fromiter(map(len, norms), dtype=np.int64, count=len(norms)) + 1
-        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        self.joined = fold(SEPARATOR.join(norms))
+        self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        joined = fold(SEPARATOR.join(norms))
+        self.chars = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8) if joined.isascii()
+                      else np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
         self.n = len(norms)
-        self._cache = {}
+        self._first, self._cache = {}, {}
+
+    def occurrences(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every start of ``key`` (overlapping ones too) as ``(text index, offset in the text)``."""
+        if key not in self._cache:
+            codes = [ord(c) for c in key]
+            # anchor on the key's rarest character, then check the others, rarest first
+            by_rarity = sorted(range(len(codes)), key=lambda j: (self._positions(codes[j]).size, j))
+            j = by_rarity[0]
+            pos = self._positions(codes[j]) - j
+            pos = pos[(pos >= 0) & (pos + len(codes) <= self.chars.size)]
+            for j in by_rarity[1:]:
+                pos = pos[self.chars[pos + j] == codes[j]]
+            which = np.searchsorted(self.starts, pos, side="right") - 1
+            self._cache[key] = which, pos - self.starts[which]
+        return self._cache[key]
+
+    def _positions(self, code: int) -> np.ndarray:
+        if code not in self._first:
+            self._first[code] = np.flatnonzero(self.chars == code)
+        return self._first[code]
 
     def containing(self, key: str) -> np.ndarray:
         """Indices (ascending) of the texts whose folded form contains ``key`` (all texts for ``""``)."""
-        if not key:
-            return np.arange(self.n)
-        if key not in self._cache:
-            pos = [m.start() for m in re.finditer(re.escape(key), self.joined)]
-            self._cache[key] = np.unique(np.searchsorted(self.starts, pos, side="right") - 1)
-        return self._cache[key]
+        return np.unique(self.occurrences(key)[0]) if key else np.arange(self.n)
 
 
-def frame_hits(texts: list[str], frames: dict) -> dict:
-    """``{name: {i: hits}}``: :func:`find_hits` of every text ``i`` with at least one hit, per frame."""
-    norms = [normalize(t) for t in texts]
-    index = _KeyIndex(norms)
-    out = {}
-    for name, frame in frames.items():
-        tried: dict[int, list] = {}
-        for pat in frame.patterns:
-            for i in index.containing(literal_key(pat)).tolist():
-                tried.setdefault(i, []).append(pat)
-        found = {}
-        for i in sorted(tried):
-            # same patterns in the same order as find_hits, minus those that cannot match here
-            hits = _hits(texts[i], norms[i], tried[i], frame.exclusions)
-            if hits:
-                found[i] = hits
-        out[name] = found
+def _pattern_spans(pat: re.Pattern, norms: list[str], index: _KeyIndex):
+    """``(text index, start, end)`` of the non-empty matches ``pat.finditer`` gives in each text.
+
+    With a prefix, a match can only start where the prefix occurs, so the pattern is tried there
+    alone (``pat.match(text, pos)`` sees the text before ``pos``, as look-behinds need), skipping
+    the starts inside the previous match as ``finditer`` does. Without one, it runs on the texts
+    containing its key.
+    """
+    prefix, key = literal_keys(pat)
+    if prefix:
+        match, last, last_end = pat.match, -1, -1
+        for i, at in zip(*(a.tolist() for a in index.occurrences(prefix))):
+            if i == last and at < last_end:
+                continue
+            m = match(norms[i], at)
+            if m is not None:
+                last, last_end = i, m.end()
+                yield i, at, last_end
+        return
+    for i in index.containing(key).tolist():
+        for m in pat.finditer(norms[i]):
+            start, end = m.span()
+            if end != start:
+                yield i, start, end
+
+
+def frame_hits(texts: list[str], frames: dict, block: int = BLOCK) -> dict:
+    """``{name: {i: hits}}``: :func:`find_hits` of every text ``i`` with at least one hit, per frame.
+
+    Each pattern runs only where its literal text occurs (:func:`literal_keys`); the union of its
+    matches is then filtered and sorted as in :func:`find_hits`. Texts are indexed ``block`` at a
+    time, which bounds the memory the index takes.
+    """
+    out = {name: {} for name in frames}
+    for first in range(0, len(texts), block):
+        part = texts[first:first + block]
+        norms = [normalize(t) for t in part]
+        index = _KeyIndex(norms)
+        for name, frame in frames.items():
+            spans: dict[int, list] = {}
+            for pat in frame.patterns:
+                for i, start, end in _pattern_spans(pat, norms, index):
+                    spans.setdefault(i, []).append((start, end))
+            found = out[name]
+            for i in sorted(spans):
+                hits = set(spans[i])
+                if frame.exclusions:
+                    blocked = [(b.start(), b.end()) for ex in frame.exclusions for b in ex.finditer(norms[i])]
+                    hits = [(s, e) for s, e in hits if not any(b0 <= s and e <= b1 for b0, b1 in blocked)]
+                if hits:
+                    text = part[i]
+                    found[first + i] = [(s, e, text[s:e]) for s, e in sorted(hits)]
     return out
 
 
@@ -162,6 +228,8 @@ def code_sentences(sentences: pd.DataFrame, frames: dict) -> tuple[pd.DataFrame,
         rows += [(doc_ids[i], int(sent_idx[i]), name, matched_terms(hits)) for i, hits in found.items()]
         coded[f"frame_{name}"] = flags
     long = pd.DataFrame(rows, columns=["doc_id", "sent_idx", "frame", "matched"])
+    if not rows:  # the dtypes a table with rows has, so that chunks without hits concatenate alike
+        long = long.astype({"doc_id": coded["doc_id"].dtype, "sent_idx": "int64", "frame": "str", "matched": "str"})
     order = {d: i for i, d in enumerate(dict.fromkeys(doc_ids))}
     long = long.sort_values(["doc_id", "sent_idx", "frame"], key=lambda c: c.map(order) if c.name == "doc_id"
                             else c, kind="stable").reset_index(drop=True)

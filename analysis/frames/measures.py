@@ -43,22 +43,70 @@ def frame_salience(sentences: pd.DataFrame, documents: pd.DataFrame, random_stat
         columns=["outlet", "frame", "n_sentences", "n_frame", "share", "ci_low", "ci_high"])
 
 
-def _doc_prominence(doc: pd.DataFrame, name: str, weights: dict) -> dict:
-    flag = doc[f"frame_{name}"].to_numpy(dtype=int)
-    n = len(doc)
-    has_headline = bool((doc["para_role"] == "headline").any())
-    hit_idx = np.flatnonzero(flag)
-    w = doc["position"].map(weights).fillna(weights.get("body", 1.0)).to_numpy(dtype=float)
-    first = int(hit_idx[0]) if hit_idx.size else None
-    return {
-        "n_sentences": n, "n_frame": int(flag.sum()),
-        "in_headline": (int(bool(flag[(doc["para_role"] == "headline").to_numpy()].any()))
-                        if has_headline else np.nan),
-        "in_lede": int(bool(flag[(doc["position"] == "lede").to_numpy()].any())),
-        "first_rank": first + 1 if first is not None else np.nan,
-        "first_relpos": (first / (n - 1) if n > 1 else 0.0) if first is not None else np.nan,
-        "weighted_salience": float((w * flag).sum() / w.sum()) if n else np.nan,
-    }
+def _integer_weights(w: np.ndarray, flags: list) -> bool:
+    """Whether every sum of weights of framed sentences is exact in floating point, in any order."""
+    return (bool(np.all(np.isfinite(w)) and np.all(w == np.round(w))) and float(np.abs(w).sum()) < 2.0 ** 52
+            and all(f.size == 0 or (f.min() >= 0 and f.max() <= 1) for f in flags))
+
+
+def _per_document(sents: pd.DataFrame, names: list, weights: dict) -> pd.DataFrame:
+    """Document-level rows of :func:`frame_prominence`, all documents and frames at once.
+
+    ``sents`` is sorted by document and sentence. Rows come grouped by (outlet, doc_id) in sorted
+    order, frames in column order within a document, with the columns and dtypes a list of one dict
+    per (document, frame) would give.
+    """
+    gid = sents.groupby(["outlet", "doc_id"], sort=True).ngroup().to_numpy()
+    keep = np.flatnonzero(gid >= 0)
+    order = keep[np.argsort(gid[keep], kind="stable")]
+    gid = gid[order]
+    n_docs = int(gid[-1]) + 1 if gid.size else 0
+    starts = np.searchsorted(gid, np.arange(n_docs))
+    size = np.diff(np.append(starts, gid.size))
+    firsts = sents.iloc[order[starts]] if n_docs else sents.iloc[:0]
+    headline = (sents["para_role"] == "headline").to_numpy(dtype=bool)[order]
+    lede = (sents["position"] == "lede").to_numpy(dtype=bool)[order]
+    w = sents["position"].map(weights).fillna(weights.get("body", 1.0)).to_numpy(dtype=float)[order]
+    flags = [sents[f"frame_{n}"].to_numpy(dtype=int)[order] for n in names]
+    exact = _integer_weights(w, flags)
+    w_sum = np.add.reduceat(w, starts) if n_docs else np.zeros(0)
+    has_headline = np.add.reduceat(headline, starts) > 0 if n_docs else np.zeros(0, dtype=bool)
+    cols = {}
+    for j, flag in enumerate(flags):
+        hit = flag != 0
+        first = np.full(n_docs, -1)
+        idx = np.flatnonzero(hit)
+        first_doc, at = np.unique(gid[idx], return_index=True)
+        first[first_doc] = idx[at] - starts[first_doc]
+        found = first >= 0
+        if exact:
+            salience = np.add.reduceat(w * flag, starts) / w_sum if n_docs else np.zeros(0)
+        else:  # the same sums as summing each document on its own
+            salience = np.array([(w[a:a + k] * flag[a:a + k]).sum() / w[a:a + k].sum() for a, k in zip(starts, size)])
+        cols[j] = {
+            "n_frame": np.add.reduceat(flag, starts) if n_docs else np.zeros(0, dtype=int),
+            "in_headline": np.where(has_headline, (np.add.reduceat(hit & headline, starts) > 0) if n_docs else 0,
+                                    np.nan),
+            "in_lede": ((np.add.reduceat(hit & lede, starts) > 0) if n_docs else np.zeros(0)).astype(np.int64),
+            "first_rank": np.where(found, first + 1, np.nan),
+            "first_relpos": np.where(found, np.divide(first, size - 1, out=np.zeros(n_docs), where=size > 1), np.nan),
+            "weighted_salience": salience,
+        }
+    k = len(names)
+    out = pd.DataFrame({
+        "level": "document",
+        "outlet": [v for v in firsts["outlet"].tolist() for _ in range(k)],
+        "doc_id": [v for v in firsts["doc_id"].tolist() for _ in range(k)],
+        "frame": names * n_docs,
+        "n_docs": 1,
+        "n_sentences": np.repeat(size, k).astype(np.int64),
+    })
+    for col in ("n_frame", "in_headline", "in_lede", "first_rank", "first_relpos", "weighted_salience"):
+        values = np.column_stack([cols[j][col] for j in range(k)]).ravel() if k else np.zeros(0)
+        if col in ("n_frame", "in_headline", "in_lede", "first_rank") and not np.isnan(values.astype(float)).any():
+            values = values.astype(np.int64)
+        out[col] = values
+    return out
 
 
 def frame_prominence(sentences: pd.DataFrame, documents: pd.DataFrame, weights: dict | None = None) -> pd.DataFrame:
@@ -85,18 +133,18 @@ def frame_prominence(sentences: pd.DataFrame, documents: pd.DataFrame, weights: 
     """
     weights = dict(POSITION_WEIGHTS if weights is None else weights)
     sents = _with_outlet(sentences, documents).sort_values(["doc_id", "sent_idx"])
-    rows = []
-    for (outlet, doc_id), doc in sents.groupby(["outlet", "doc_id"], sort=True):
-        for name in frame_columns(sents):
-            rows.append({"level": "document", "outlet": outlet, "doc_id": doc_id, "frame": name, "n_docs": 1,
-                         **_doc_prominence(doc, name, weights)})
-    per_doc = pd.DataFrame(rows)
+    names = frame_columns(sents)
+    if not names or sents.empty:
+        return pd.DataFrame()
+    per_doc = _per_document(sents, names, weights)
     if per_doc.empty:
-        return per_doc
-    out_rows = []
+        return pd.DataFrame()
+    out_rows, by_outlet = [], {}
     for (outlet, name), grp in per_doc.groupby(["outlet", "frame"], sort=True):
-        w_docs = sents[sents["outlet"] == outlet]
-        w = w_docs["position"].map(weights).fillna(weights.get("body", 1.0))
+        if outlet not in by_outlet:
+            w_docs = sents[sents["outlet"] == outlet]
+            by_outlet[outlet] = w_docs, w_docs["position"].map(weights).fillna(weights.get("body", 1.0))
+        w_docs, w = by_outlet[outlet]
         out_rows.append({"level": "outlet", "outlet": outlet, "doc_id": "", "frame": name, "n_docs": len(grp),
                          "n_sentences": int(grp["n_sentences"].sum()), "n_frame": int(grp["n_frame"].sum()),
                          "in_headline": grp["in_headline"].mean(), "in_lede": grp["in_lede"].mean(),
@@ -109,14 +157,16 @@ def frame_prominence(sentences: pd.DataFrame, documents: pd.DataFrame, weights: 
 
 
 def _pairs(units: pd.DataFrame, names: list, unit: str, outlet: str) -> list:
+    flags = units[[f"frame_{n}" for n in names]].to_numpy(dtype=bool).T
+    n_hit = flags.sum(axis=1)
     rows = []
     for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            x, y = units[f"frame_{a}"].astype(bool), units[f"frame_{b}"].astype(bool)
-            either = int((x | y).sum())
-            rows.append({"outlet": outlet, "unit": unit, "frame_a": a, "frame_b": b, "n_units": len(units),
-                         "n_a": int(x.sum()), "n_b": int(y.sum()), "n_both": int((x & y).sum()),
-                         "jaccard": (x & y).sum() / either if either else np.nan})
+        for j in range(i + 1, len(names)):
+            x, y = flags[i], flags[j]
+            either, both = int((x | y).sum()), (x & y).sum()
+            rows.append({"outlet": outlet, "unit": unit, "frame_a": a, "frame_b": names[j], "n_units": len(units),
+                         "n_a": int(n_hit[i]), "n_b": int(n_hit[j]), "n_both": int(both),
+                         "jaccard": both / either if either else np.nan})
     return rows
 
 
