@@ -211,6 +211,12 @@ class _Flat:
         qe = np.sort(cat("quote_end", np.int64) + self.char_off[doc_of_q])
         self.q = (qs, np.concatenate(([0], np.cumsum(qs))), qe, np.concatenate(([0], np.cumsum(qe))))
 
+    def take_ids(self, doc: np.ndarray) -> pd.Series:
+        """``doc_id`` of each row number, typed as a column built from the ids themselves would be."""
+        if not hasattr(self, "_id_series"):
+            self._id_series = pd.Series(self.ids)
+        return self._id_series.take(doc).reset_index(drop=True)
+
     def doc_of(self, tok: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.tok_off, tok, side="right") - 1
 
@@ -236,25 +242,40 @@ class _Flat:
         return i
 
 
-def _seed_runs(flat: _Flat, n: int, max_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Verbatim runs of shared shingles: corpus-wide first token in each document and number of shingles."""
-    empty = (np.empty(0, dtype=np.int64),) * 3
-    ids, total = flat.h1, flat.h1.size
-    if total < n:
-        return empty
-    h = np.zeros(total - n + 1, dtype=np.uint64)
+def _shingle_hashes(tok: np.ndarray, n: int) -> np.ndarray:
+    """Hash of every run of ``n`` consecutive token fingerprints (polynomial, modulo 2**64)."""
+    h = np.zeros(tok.size - n + 1, dtype=np.uint64)
     base = np.uint64(1_000_003)
     for j in range(n):
-        h = h * base + ids[j:total - n + 1 + j] + np.uint64(1)
+        h = h * base + tok[j:tok.size - n + 1 + j] + np.uint64(1)
+    return h
+
+
+def _sort_order(keys: list[np.ndarray], bounds: list[int]) -> np.ndarray:
+    """Order by ``keys`` (first key most significant; each in ``0..bound-1``), via one int64 key when it fits."""
+    if int(np.prod([float(b) for b in bounds])) < 2 ** 62:
+        key = np.zeros(keys[0].size, dtype=np.int64)
+        for k, b in zip(keys, bounds):
+            key = key * np.int64(b) + k
+        return np.argsort(key)           # keys are unique here, so any sort gives the same order
+    return np.lexsort(keys[::-1])
+
+
+def _seed_runs(flat: _Flat, n: int, max_docs: int) -> tuple[np.ndarray, ...]:
+    """Verbatim runs of shared shingles: corpus-wide first token in each document, the documents, length in shingles."""
+    empty = (np.empty(0, dtype=np.int64),) * 5
+    total = flat.h1.size
+    if total < n:
+        return empty
     # shingles that start and end inside one document
     long = flat.n_tok >= n
-    mark = np.zeros(h.size + 1, dtype=np.int64)
+    mark = np.zeros(total - n + 2, dtype=np.int64)
     np.add.at(mark, flat.tok_off[:-1][long], 1)
     np.add.at(mark, (flat.tok_off[:-1] + flat.n_tok - n + 1)[long], -1)
     pos = np.flatnonzero(np.cumsum(mark[:-1]) > 0)
     if pos.size < 2:
         return empty
-    h = h[pos]
+    h = _shingle_hashes(flat.h1, n)[pos]
     order = np.argsort(h, kind="stable")          # the shingle index: equal hashes together, in corpus order
     h = h[order]
     first = np.concatenate(([True], h[1:] != h[:-1]))
@@ -262,52 +283,64 @@ def _seed_runs(flat: _Flat, n: int, max_docs: int) -> tuple[np.ndarray, np.ndarr
     size = np.diff(np.append(np.flatnonzero(first), first.size))
     multi = np.repeat(size >= 2, size)
     pos, first = pos[order[multi]], first[multi]
-    del order
-    doc = flat.doc_of(pos)
+    del order, multi
+    doc = flat.doc_of(pos).astype(np.int32)
     new_doc = first | np.concatenate(([True], doc[1:] != doc[:-1]))
     starts = np.flatnonzero(first)
     n_docs = np.add.reduceat(new_doc.astype(np.int64), starts) if starts.size else np.empty(0, dtype=np.int64)
     size = np.diff(np.append(starts, pos.size))
     keep = (n_docs >= 2) & (n_docs <= max_docs)
     starts, size = starts[keep], size[keep]
-    ga, gb = [], []
+    check = _shingle_hashes(flat.h2, n)
+    ga, gb, da, db = [], [], [], []
     for s in np.unique(size):
         grp = starts[size == s]
         i, j = np.triu_indices(s, k=1)
-        # bounded chunks of groups, so that the pair arrays stay small
-        step = max(1, 2_000_000 // i.size)
+        step = max(1, 2_000_000 // i.size)      # bounded chunks of groups, so that the pair arrays stay small
         for c in range(0, grp.size, step):
             at = grp[c:c + step, None]
             a, b = (at + i).ravel(), (at + j).ravel()
             other = doc[a] != doc[b]
-            ga.append(pos[a[other]])
-            gb.append(pos[b[other]])
+            a, b = a[other], b[other]
+            pa, pb = pos[a], pos[b]
+            # check every seed on an independent second hash, so that a collision cannot create a passage
+            ok = check[pa] == check[pb]
+            ga.append(pa[ok])
+            gb.append(pb[ok])
+            da.append(doc[a[ok]])
+            db.append(doc[b[ok]])
+    del check
     if not ga:
         return empty
-    ga, gb = np.concatenate(ga), np.concatenate(gb)
-    # check every seed token by token, so that a hash collision cannot create a passage
-    ok = np.ones(ga.size, dtype=bool)
-    for k in range(n):
-        ok &= (flat.h1[ga + k] == flat.h1[gb + k]) & (flat.h2[ga + k] == flat.h2[gb + k])
-    ga, gb = ga[ok], gb[ok]
+    ga, gb, da, db = np.concatenate(ga), np.concatenate(gb), np.concatenate(da), np.concatenate(db)
     # seeds on one diagonal at consecutive positions form one run (a shingle start never crosses documents)
     diag = gb - ga
-    order = np.lexsort((ga, diag))
+    order = _sort_order([diag + total, ga], [2 * total, total])
     ga, diag = ga[order], diag[order]
     new_run = np.concatenate(([True], (diag[1:] != diag[:-1]) | (ga[1:] - ga[:-1] != 1)))
     first = np.flatnonzero(new_run)
-    return ga[first], ga[first] + diag[first], np.diff(np.append(first, ga.size))
+    keep = order[first]
+    return (ga[first], ga[first] + diag[first], da[keep].astype(np.int64), db[keep].astype(np.int64),
+            np.diff(np.append(first, ga.size)))
+
+
+def _slices(texts: list, doc: np.ndarray, start: np.ndarray, end: np.ndarray, chunk: int = 500_000) -> pd.Series:
+    """``texts[doc][start:end]`` per row, as a string column built in chunks (no list of all the slices)."""
+    parts = [pd.Series([texts[i][s:e] for i, s, e in zip(doc[c:c + chunk].tolist(), start[c:c + chunk].tolist(),
+                                                          end[c:c + chunk].tolist())])
+             for c in range(0, doc.size, chunk)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _passages(flat: _Flat, min_words: int, max_docs: int) -> tuple[pd.DataFrame, dict]:
     """The passages table and :func:`_locate` of it, known here without look-ups."""
-    ga, gb, k = _seed_runs(flat, min_words, max_docs)
+    ga, gb, a, b, k = _seed_runs(flat, min_words, max_docs)
     if ga.size == 0:
         empty = pd.DataFrame(columns=PASSAGE_COLUMNS + ["quoted_share_a", "quoted_share_b"])
         return empty, _locate(empty, flat)
-    a, b = flat.doc_of(ga), flat.doc_of(gb)
     pa, pb = ga - flat.tok_off[a], gb - flat.tok_off[b]
-    order = np.lexsort((pb - pa, pa, b, a))
+    n_docs, longest = len(flat.ids), int(flat.n_tok.max())
+    order = _sort_order([a, b, pa, pb - pa + longest], [n_docs, n_docs, longest, 2 * longest + 1])
     ga, gb, a, b, k = ga[order], gb[order], a[order], b[order], k[order]
     n_words = k + min_words - 1
     start_a, end_a = flat.tok_start[ga], flat.tok_end[ga + n_words - 1]
@@ -316,11 +349,10 @@ def _passages(flat: _Flat, min_words: int, max_docs: int) -> tuple[pd.DataFrame,
     share_b = flat.quoted_chars(start_b, end_b) / (end_b - start_b)
     start_a, end_a = start_a - flat.char_off[a], end_a - flat.char_off[a]
     start_b, end_b = start_b - flat.char_off[b], end_b - flat.char_off[b]
-    ids, texts = flat.ids, flat.texts
     table = pd.DataFrame({
-        "doc_a": [ids[i] for i in a.tolist()], "doc_b": [ids[i] for i in b.tolist()],
+        "doc_a": flat.take_ids(a), "doc_b": flat.take_ids(b),
         "start_a": start_a, "end_a": end_a, "start_b": start_b, "end_b": end_b, "n_words": n_words,
-        "text": [texts[i][s:e] for i, s, e in zip(a.tolist(), start_a.tolist(), end_a.tolist())],
+        "text": _slices(flat.texts, a, start_a, end_a),
         "quoted_share_a": share_a, "quoted_share_b": share_b})
     where = {"doc": (a, b), "chars": ((start_a, end_a), (start_b, end_b)),
              "tokens": ((ga, ga + n_words), (gb, gb + n_words))}
@@ -369,7 +401,8 @@ def _originality(where: dict, flat: _Flat, documents: pd.DataFrame) -> pd.DataFr
                  - np.bincount(np.concatenate((ta1, tb1)), minlength=total + 1))
         covered = np.concatenate(([0], np.cumsum(np.cumsum(cover)[:total] > 0)))
         reused = covered[flat.tok_off[1:]] - covered[flat.tok_off[:-1]]
-        edges = np.unique(np.concatenate((ia, ib)) * n_docs + np.concatenate((ib, ia)))
+        edges = np.sort(np.concatenate((ia, ib)) * n_docs + np.concatenate((ib, ia)))
+        edges = edges[np.concatenate(([True], edges[1:] != edges[:-1]))]      # each pair of partners once
         partners = np.bincount(edges // n_docs, minlength=n_docs)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(n > 0, (n - reused) / np.where(n > 0, n, 1), np.nan)
@@ -393,8 +426,9 @@ def _union_sizes(group: np.ndarray, t0: np.ndarray, t1: np.ndarray, n_groups: in
     """Per group, the number of integers in the union of its ranges ``[t0, t1)`` (all below ``span``)."""
     off = group.astype(np.int64) * (span + 1)
     s, e = t0 + off, t1 + off
-    order = np.lexsort((s, group))
-    s, e, group = s[order], e[order], group[order]
+    if not (s[1:] >= s[:-1]).all():
+        order = np.argsort(s)              # the order among equal starts does not change the union
+        s, e, group = s[order], e[order], group[order]
     reach = np.maximum.accumulate(e)                # groups are stacked apart, so no reach crosses groups
     before = np.concatenate(([0], reach[:-1]))
     new = np.maximum(0, e - np.maximum(s, before))
@@ -407,13 +441,19 @@ def _pairs(where: dict, flat: _Flat, documents: pd.DataFrame) -> pd.DataFrame:
     if not ia.size:
         return pd.DataFrame([], columns=cols)
     n_docs, total = len(flat.ids), flat.h1.size
-    pair, uniq = pd.factorize(ia.astype(np.int64) * n_docs + ib)       # in order of first appearance
+    key = ia.astype(np.int64) * n_docs + ib
+    if (key[1:] >= key[:-1]).all():              # passages sorted by pair, as shared_passages gives them
+        new = np.concatenate(([True], key[1:] != key[:-1]))
+        pair, uniq = np.cumsum(new) - 1, key[new]
+    else:
+        pair, uniq = pd.factorize(key)           # in order of first appearance
     a, b = uniq // n_docs, uniq % n_docs
     wa = _union_sizes(pair, *where["tokens"][0], uniq.size, total)
     wb = _union_sizes(pair, *where["tokens"][1], uniq.size, total)
-    ids, outlets = flat.ids, documents["outlet"].tolist()
-    return pd.DataFrame({"doc_a": [ids[i] for i in a.tolist()], "doc_b": [ids[i] for i in b.tolist()],
-                         "outlet_a": [outlets[i] for i in a.tolist()], "outlet_b": [outlets[i] for i in b.tolist()],
+    outlets = pd.Series(documents["outlet"].tolist())
+    return pd.DataFrame({"doc_a": flat.take_ids(a), "doc_b": flat.take_ids(b),
+                         "outlet_a": outlets.take(a).reset_index(drop=True),
+                         "outlet_b": outlets.take(b).reset_index(drop=True),
                          "n_passages": np.bincount(pair, minlength=uniq.size), "n_words_a": wa, "n_words_b": wb,
                          "share_a": wa / flat.n_tok[a], "share_b": wb / flat.n_tok[b]})
 
