@@ -8,8 +8,12 @@ from scipy import sparse
 from analysis import topics as T
 from analysis.errors import ConfigError
 from analysis.paths import BUNDLED_CORPUS
-from analysis.pipeline import Run, _clean, _read, _segment
+from analysis import clean, segment
+from analysis.pipeline import Run, _read
+from analysis.topics import units as U
 from analysis.topics.validate import choose_k, match_topics
+from analysis.topics.vb import VectorisedLDA
+from sklearn.decomposition import LatentDirichletAllocation
 
 
 def test_npmi_hand_computed():
@@ -58,8 +62,10 @@ def test_make_units_windows_and_paragraphs():
 @pytest.fixture(scope="module")
 def bundled():
     run = Run(BUNDLED_CORPUS, BUNDLED_CORPUS.parent / "unused", {"seed": 11})
-    for step in (_read, _clean, _segment):
-        step(run)
+    _read(run)
+    run.context = clean.context(run.documents)
+    clean.annotate(run)
+    segment.annotate(run)
     return run
 
 
@@ -129,3 +135,89 @@ def test_large_corpus_chooses_k_on_a_sample_and_fits_every_unit(bundled):
     # the final model describes every unit, not only the sample
     per_model = run.tables["topic_units"].drop_duplicates(["model", "doc_id", "unit"]).groupby("model").size()
     assert (per_model == len(units)).all()
+
+
+def _make_units_by_loop(sentences, unit="window", size=3):
+    """The original per-article loop that make_units replaced (the reference for its output)."""
+    s = sentences.sort_values(["doc_id", "sent_idx"], kind="mergesort")
+    rows = []
+    for doc_id, grp in s.groupby("doc_id", sort=True):
+        if unit == "window":
+            pos = pd.Series(range(len(grp)), index=grp.index) // int(size)
+        else:
+            pos = grp["para_idx"].rank(method="dense").astype(int) - 1
+        for u, g in grp.groupby(pos.to_numpy(), sort=True):
+            rows.append((doc_id, int(u), int(g["sent_idx"].min()), int(g["sent_idx"].max()), len(g),
+                         " ".join(g["text"])))
+    return pd.DataFrame(rows, columns=U.UNIT_COLUMNS)
+
+
+@pytest.mark.parametrize("unit,size", [("window", 3), ("window", 1), ("window", 4), ("paragraph", 3)])
+def test_make_units_equals_the_per_article_loop(bundled, unit, size):
+    sents = bundled.sentences.sample(frac=1.0, random_state=2)          # input order must not matter
+    pd.testing.assert_frame_equal(T.make_units(sents, unit, size), _make_units_by_loop(sents, unit, size))
+
+
+def test_shared_counts_give_each_vectoriser_its_exact_matrix(bundled):
+    texts = T.make_units(bundled.sentences)["text"]
+    counts, vocab = U.count_matrix(texts)
+    for model in ("nmf", "lda"):
+        vec = U.vectorizer(model)
+        want = vec.fit_transform(list(texts)).tocsr()
+        got, got_vocab = U.model_matrix(model, counts, vocab)
+        assert list(got_vocab) == list(vec.get_feature_names_out())
+        # same entries in the same order: the solvers' sums then run in the same order
+        for attr in ("indptr", "indices", "data"):
+            np.testing.assert_array_equal(getattr(got, attr), getattr(want, attr))
+    rows = np.array([0, 3, 4, 7, 8, 9, 12, 15, 20])
+    sub, sub_vocab = U.subset_counts(counts, rows, vocab, min_df=2)
+    vec = U.vectorizer("lda")
+    want = vec.fit_transform(list(texts.iloc[rows]))
+    assert list(sub_vocab) == list(vec.get_feature_names_out())
+    assert (sub != want).nnz == 0
+
+
+@pytest.mark.parametrize("method,kw", [("batch", {"max_iter": 30, "evaluate_every": 5, "perp_tol": 0.1}),
+                                       ("online", {"max_iter": 3, "batch_size": 16})])
+def test_vectorised_lda_matches_scikit_learn(bundled, method, kw):
+    counts, _ = U.count_matrix(T.make_units(bundled.sentences, "window", 1)["text"])
+    counts = counts[counts.getnnz(axis=1) > 0]
+    counts.data[counts.indptr[0]:counts.indptr[1]] = 0   # a unit without counted terms, handled as sklearn does
+    counts.eliminate_zeros()
+    fits = [cls(n_components=3, learning_method=method, random_state=7, **kw) for cls in
+            (LatentDirichletAllocation, VectorisedLDA)]
+    thetas = [f.fit_transform(counts) for f in fits]
+    assert fits[0].n_iter_ == fits[1].n_iter_
+    np.testing.assert_allclose(fits[1].components_, fits[0].components_, rtol=1e-9)
+    np.testing.assert_allclose(thetas[1], thetas[0], rtol=1e-9, atol=1e-12)
+    assert fits[1].bound_ == pytest.approx(fits[0].bound_, rel=1e-9)
+
+
+def test_small_corpora_keep_scikit_learns_lda(bundled, monkeypatch):
+    texts = T.make_units(bundled.sentences)["text"]
+    assert len(texts) < T.models.FAST_LDA_MIN_UNITS
+    a = T.TopicModel("lda", k=3, random_state=5).fit(texts)
+    est = LatentDirichletAllocation(n_components=3, learning_method="batch", random_state=5, max_iter=100,
+                                    evaluate_every=5, perp_tol=0.1).fit(a.X_[a.kept_])
+    np.testing.assert_array_equal(a.components_, est.components_)    # to the last bit
+    monkeypatch.setattr(T.models, "FAST_LDA_MIN_UNITS", 1)
+    b = T.TopicModel("lda", k=3, random_state=5).fit(texts)
+    np.testing.assert_allclose(b.components_, a.components_, rtol=1e-9)
+
+
+def test_topic_models_option_switches_a_model_off(bundled):
+    run = Run(bundled.corpus, bundled.out, {"seed": 11, "topic_k_range": [2, 3], "topic_models": ["nmf"]},
+              documents=bundled.documents, sentences=bundled.sentences)
+    message = T.stage(run)
+    assert "lda switched off (topic_models)" in message
+    assert set(run.tables["topic_units"]["model"]) == {"nmf"}
+    both = Run(bundled.corpus, bundled.out, {"seed": 11, "topic_k_range": [2, 3]}, documents=bundled.documents,
+               sentences=bundled.sentences)
+    T.stage(both)
+    for name in ("selection", "terms", "proportions", "units"):
+        t = both.tables[f"topic_{name}"]
+        pd.testing.assert_frame_equal(run.tables[f"topic_{name}"], t[t["model"] == "nmf"].reset_index(drop=True))
+    bad = Run(bundled.corpus, bundled.out, {"topic_models": ["lsa"]}, documents=bundled.documents,
+              sentences=bundled.sentences)
+    with pytest.raises(ConfigError, match="topic_models"):
+        T.stage(bad)

@@ -12,14 +12,19 @@ the chosen k per model and writes:
 * ``topic_passages.csv``: the most representative units of each topic with their text;
 * ``topic_units.csv``: every unit's topic proportions (``model, doc_id, outlet, unit, topic, weight``).
 
-Cost: everything is sparse; the slow part is fitting ``2 models x len(k_range) x n_seeds``
-times (LDA above all, linear in units and k). On the bundled corpus this takes a few seconds;
-on thousands of articles narrow ``topic_k_range`` or lower ``topic_seeds`` (not below 5).
+Cost: the units are tokenised once (one count matrix, from which NMF's TF-IDF and the
+selection sample's matrix are derived) and everything stays sparse; the slow part is fitting
+``2 models x len(k_range) x n_seeds`` times (LDA above all, linear in units and k), which on
+a large corpus is done on a sample of constant size (below). From
+:data:`~.models.FAST_LDA_MIN_UNITS` units on, LDA's E-step runs vectorised over units
+(:mod:`.vb`).
 
 Parameters (``run.params``): ``seed``; ``topic_unit`` (``window``/``paragraph``);
 ``topic_window`` (3 sentences); ``topic_k_range`` ([2, 6], inclusive); ``topic_k`` (fix k);
 ``topic_seeds`` (5); ``topic_top_n`` (10 terms for coherence, stability and tables);
-``topic_min_df`` (2 units); ``topic_max_units`` (800).
+``topic_min_df`` (2 units); ``topic_max_units`` (800); ``topic_models`` (``("nmf", "lda")``:
+leave one out to switch that model off, e.g. LDA on a very large corpus; the progress line
+then says so and its rows are missing from every ``topic_*`` table).
 
 Scale: choosing k costs ``2 models x 5 k x 5 seeds`` fits. On a corpus with more than
 ``topic_max_units`` units, k is chosen on a seeded random sample of that many units (coherence
@@ -38,8 +43,9 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from ..errors import ConfigError
+from ..errors import invalid_option
 from .models import MODELS, TopicModel, frex, labels, passages, proportions, terms_table, unit_topics
-from .units import make_units, vectorizer
+from .units import count_matrix, make_units, model_matrix, subset_counts, vectorizer
 from .validate import choose_k, npmi, stability, top_indices, topic_coherence
 
 __all__ = ["TopicModel", "frex", "make_units", "npmi", "select", "stability", "stage", "topic_coherence"]
@@ -56,16 +62,20 @@ def _fit_one(model, k, min_df, random_state, X, vocab) -> TopicModel:
 
 
 def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: int = TOP_N, min_df: int = 2,
-           seed: int = 0, n_jobs: int | None = None) -> tuple[pd.DataFrame, dict]:
+           seed: int = 0, n_jobs: int | None = None, X=None, vocabulary=None) -> tuple[pd.DataFrame, dict]:
     """Fit ``model`` for every k and ``n_seeds`` seeds; return the selection table and the seed-``seed`` fits.
 
     Seeds are ``seed, seed + 1, ...``; coherence is the mean (and SD) over seeds of the
     model's mean topic NPMI, stability the mean matched Jaccard over pairs of seeds. The fits
     run in parallel processes (joblib) when there are at least :data:`PARALLEL_MIN_UNITS` units.
+    ``X`` and ``vocabulary`` (the model's matrix of ``texts``, see :func:`.units.model_matrix`)
+    skip tokenising ``texts`` again.
     """
-    vec = vectorizer(model, min_df)
-    X = vec.fit_transform(list(texts)).tocsr()
-    vocab = vec.get_feature_names_out()
+    if X is None:
+        vec = vectorizer(model, min_df)
+        X = vec.fit_transform(list(texts)).tocsr()
+        vocabulary = vec.get_feature_names_out()
+    X, vocab = X.tocsr(), np.asarray(vocabulary)
     if X.shape[1] < 2:
         raise ConfigError(f"topics: only {X.shape[1]} term(s) occur in {min_df}+ units; lower topic_min_df "
                           "or use a bigger corpus.")
@@ -104,6 +114,17 @@ def _k_range(params: dict) -> tuple[int, int]:
     return lo, hi
 
 
+def _models(params: dict) -> list[str]:
+    asked = params.get("topic_models", MODELS)
+    asked = [asked] if isinstance(asked, str) else list(asked)
+    for m in asked:
+        if m not in MODELS:
+            raise invalid_option("topic_models", m, MODELS)
+    if not asked:
+        raise ConfigError("topic_models is empty: name at least one of nmf, lda (or skip the topics stage).")
+    return [m for m in MODELS if m in asked]
+
+
 def stage(run) -> str:
     """Fit, validate and describe the topic models; add the ``topic_*`` tables to ``run``."""
     p = run.params
@@ -111,6 +132,7 @@ def stage(run) -> str:
     n_seeds = int(p.get("topic_seeds", N_SEEDS))
     if n_seeds < 5:
         raise ConfigError(f"topic_seeds={n_seeds}: stability needs at least 5 seeds.")
+    models = _models(p)
     units = make_units(run.sentences, p.get("topic_unit", "window"), int(p.get("topic_window", 3)))
     lo, hi = _k_range(p)
     hi = min(hi, max(lo, len(units) - 1))
@@ -123,20 +145,29 @@ def stage(run) -> str:
     if len(units) < MIN_UNITS:
         return (f"skipped: {len(units)} text units, topic models need at least {MIN_UNITS}; no topic tables "
                 "(add articles, or set topic_window to 1)")
+    min_df = int(p.get("topic_min_df", 2))
     max_units = int(p.get("topic_max_units", MAX_SELECTION_UNITS))
     sampled = len(units) > max_units
-    chosen_on = units.sample(max_units, random_state=seed).sort_index() if sampled else units
-    for model in MODELS:
+    try:  # every unit tokenised once; both models and the selection sample use these counts
+        counts, vocab = count_matrix(units["text"], min_df)
+    except ValueError as exc:  # sklearn: "After pruning, no terms remain"
+        return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
+    if sampled:  # rows of a seeded sample, in corpus order
+        rows = np.sort(units.sample(max_units, random_state=seed).index.to_numpy())
+        sample_counts, sample_vocab = subset_counts(counts, rows, vocab, min_df)
+    for model in models:
         try:
-            sel, fits = select(chosen_on["text"], model, (lo, hi), n_seeds, top_n, int(p.get("topic_min_df", 2)),
-                               seed)
-        except (ConfigError, ValueError) as exc:  # sklearn: "After pruning, no terms remain"
+            X_sel, v_sel = model_matrix(model, sample_counts, sample_vocab) if sampled else \
+                model_matrix(model, counts, vocab)
+            sel, fits = select(None, model, (lo, hi), n_seeds, top_n, min_df, seed, X=X_sel, vocabulary=v_sel)
+        except (ConfigError, ValueError) as exc:
             return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
         k = fixed or choose_k(sel)
         sel["chosen"] = sel["k"] == k
         if sampled:  # k was chosen on a sample: the model that describes the corpus sees every unit
-            tm = TopicModel(model, k, int(p.get("topic_min_df", 2)), random_state=seed,
-                            online=model == "lda").fit(units["text"])
+            X_all, v_all = model_matrix(model, counts, vocab)
+            tm = TopicModel(model, k, min_df, random_state=seed, online=model == "lda").fit(
+                None, X=X_all, vocabulary=v_all)
         else:
             tm = fits[k]
         lab = labels(tm)
@@ -151,4 +182,6 @@ def stage(run) -> str:
     for name, frames in out.items():
         run.tables[f"topic_{name}"] = pd.concat(frames, ignore_index=True)
     on = f"k chosen on a random sample of {max_units} units; " if sampled else ""
-    return f"{len(units)} units; {on}" + ", ".join(summary)
+    off = [m for m in MODELS if m not in models]
+    off = f"; {', '.join(off)} switched off (topic_models)" if off else ""
+    return f"{len(units)} units; {on}" + ", ".join(summary) + off

@@ -16,8 +16,10 @@ noise. Matrices are scipy sparse throughout.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..errors import invalid_option
 from ..tokens import terms
@@ -31,23 +33,37 @@ def make_units(sentences: pd.DataFrame, unit: str = "window", size: int = 3) -> 
 
     ``unit`` is ``window`` (``size`` consecutive sentences of one article) or ``paragraph``;
     ``unit`` numbers the units from 0 inside each article, and ``text`` joins the sentences
-    with single spaces.
+    with single spaces. Rows are in ``doc_id`` then ``unit`` order. One sort and one pass over
+    the sentences (linear in their number after the sort).
     """
     if unit not in UNITS:
         raise invalid_option("topic_unit", unit, UNITS)
     if unit == "window" and int(size) < 1:
         raise invalid_option("topic_window", size, ["a whole number of sentences >= 1"])
     s = sentences.sort_values(["doc_id", "sent_idx"], kind="mergesort")
-    rows = []
-    for doc_id, grp in s.groupby("doc_id", sort=True):
-        if unit == "window":
-            pos = pd.Series(range(len(grp)), index=grp.index) // int(size)
-        else:
-            pos = grp["para_idx"].rank(method="dense").astype(int) - 1
-        for u, g in grp.groupby(pos.to_numpy(), sort=True):
-            rows.append((doc_id, int(u), int(g["sent_idx"].min()), int(g["sent_idx"].max()), len(g),
-                         " ".join(g["text"])))
-    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    if not len(s):
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("doc_id", "text") else "int64")
+                             for c in UNIT_COLUMNS})
+    by_doc = s.groupby("doc_id", sort=False)
+    if unit == "window":
+        pos = by_doc.cumcount().to_numpy() // int(size)
+    else:
+        pos = by_doc["para_idx"].rank(method="dense").to_numpy().astype(np.int64) - 1
+    doc_code = pd.factorize(s["doc_id"])[0]          # s is sorted by doc_id: codes increase with it
+    order = np.lexsort((pos, doc_code))               # stable: sentences keep their order inside a unit
+    doc_code, pos = doc_code[order], pos[order]
+    starts = np.flatnonzero(np.r_[True, (doc_code[1:] != doc_code[:-1]) | (pos[1:] != pos[:-1])])
+    ends = np.r_[starts[1:], len(order)]
+    sent_idx = s["sent_idx"].to_numpy()[order].astype(np.int64)
+    texts = s["text"].to_numpy()[order].tolist()
+    return pd.DataFrame({
+        "doc_id": s["doc_id"].to_numpy()[order][starts],
+        "unit": pos[starts].astype(np.int64),
+        "first_sent": np.minimum.reduceat(sent_idx, starts),
+        "last_sent": np.maximum.reduceat(sent_idx, starts),
+        "n_sentences": (ends - starts).astype(np.int64),
+        "text": [" ".join(texts[a:b]) for a, b in zip(starts, ends)],
+    }, columns=UNIT_COLUMNS)
 
 
 def vectorizer(model: str, min_df: int = 2):
@@ -57,3 +73,47 @@ def vectorizer(model: str, min_df: int = 2):
     if model == "lda":
         return CountVectorizer(analyzer=terms, min_df=min_df)
     raise invalid_option("topic model", model, ("nmf", "lda"))
+
+
+def count_matrix(texts, min_df: int = 2) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Unit-term counts (LDA's input) and the vocabulary: the texts are tokenised once for both models.
+
+    Identical, index order included, to ``vectorizer("lda", min_df).fit_transform(texts)``.
+    """
+    vec = CountVectorizer(analyzer=terms, min_df=min_df)
+    X = vec.fit_transform(list(texts)).tocsr()
+    return X, vec.get_feature_names_out()
+
+
+def tfidf(counts) -> sp.csr_matrix:
+    """TF-IDF of a count matrix (NMF's input): the same numbers as ``vectorizer("nmf")`` on the texts.
+
+    :class:`~sklearn.feature_extraction.text.TfidfVectorizer` is a count vectoriser followed by
+    this transformer with its default settings (smoothed idf, L2-normalised rows).
+    """
+    # the same entries in the same order as TfidfVectorizer's own float counts (scipy's astype and
+    # a copying transform put a row's entries in column order, which changes the last bits of NMF)
+    X = sp.csr_matrix((counts.data.astype(np.float64), counts.indices.copy(), counts.indptr.copy()),
+                      shape=counts.shape)
+    return TfidfTransformer(sublinear_tf=False).fit(X).transform(X, copy=False).tocsr()
+
+
+def model_matrix(model: str, counts, vocabulary) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The matrix ``model`` is fitted on (counts for LDA, TF-IDF for NMF) from shared counts."""
+    if model == "nmf":
+        return tfidf(counts), vocabulary
+    if model == "lda":
+        return counts, vocabulary
+    raise invalid_option("topic model", model, ("nmf", "lda"))
+
+
+def subset_counts(counts, rows, vocabulary, min_df: int = 2) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Counts of the units ``rows`` over the terms in ``min_df`` of them, as if vectorised on their own.
+
+    Same terms, same order (alphabetical) and same counts as a vectoriser fitted on those units'
+    texts (a term in ``min_df`` units of the subset is in at least as many of all units); only
+    the order of the stored entries inside a row may differ.
+    """
+    sub = counts[np.asarray(rows)]
+    keep = np.flatnonzero(np.bincount(sub.indices, minlength=sub.shape[1]) >= min_df)
+    return sub[:, keep].tocsr(), np.asarray(vocabulary)[keep]
