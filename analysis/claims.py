@@ -69,7 +69,7 @@ THRESHOLD = 0.3
 LABEL_CHARS = 90
 PAIR_BLOCK = 10_000_000  # products computed per block of rows (rows x sentences), bounding memory
 LARGE_COMPONENT = 20_000  # sentences; warn: linkage on one group this big is slow and memory-hungry
-LINKAGE_BATCH = 1000  # components of at most this many sentences in total share one linkage
+LINKAGE_BATCH = 200  # components of at most this many sentences in total share one linkage
 EDGE_SLACK = 2e-9  # edges kept from similarity threshold - slack: the cut adds 1e-9 and rounding is ~1e-16
 
 
@@ -159,17 +159,28 @@ def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
 
 
 def _edges(x, cut: float):
-    """Pairs ``i < j`` whose rows of ``x`` have a dot product >= ``cut``, a block of rows at a time."""
+    """Pairs ``i < j`` whose rows of ``x`` have a dot product >= ``cut``.
+
+    Computed a block of rows at a time, each block holding at most about :data:`PAIR_BLOCK`
+    products (a row's products are bounded by the summed document frequencies of its columns),
+    so memory stays bounded however many sentences there are.
+    """
     n = x.shape[0]
     xt = x.T.tocsr()
-    step = max(1, PAIR_BLOCK // max(n, 1))
+    rows = np.repeat(np.arange(n), np.diff(x.indptr))
+    work = np.cumsum(np.bincount(rows, weights=np.diff(xt.indptr)[x.indices], minlength=n))
     out_i, out_j, out_s = [], [], []
-    for start in range(0, n, step):
-        block = (x[start:start + step] @ xt).tocoo()
+    start = 0
+    while start < n:
+        stop = max(start + 1, int(np.searchsorted(work, (work[start - 1] if start else 0) + PAIR_BLOCK, "right")))
+        block = (x[start:stop] @ xt).tocoo()
         keep = (block.data >= cut) & (block.col > block.row + start)
         out_i.append(block.row[keep] + start)
         out_j.append(block.col[keep])
         out_s.append(block.data[keep])
+        start = stop
+    if not out_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
@@ -186,6 +197,8 @@ def _condensed_distances(x, block: np.ndarray | None = None) -> np.ndarray:
     if block is not None:
         sim[block[:, None] != block[None, :]] = 2.0
     n = len(sim)
+    if n <= 2000:
+        return ((sim + sim.T) / 2)[np.triu_indices(n, 1)]
     out = np.empty(n * (n - 1) // 2)
     at, step = 0, max(1, PAIR_BLOCK // max(n, 1))
     for start in range(0, n - 1, step):  # (d + d.T) / 2, upper triangle, a block of rows at a time
@@ -353,14 +366,17 @@ def claim_coverage(claims: pd.DataFrame, positions: pd.DataFrame, labels: pd.Ser
                   .drop_duplicates(["claim_id", "outlet"]))
     per_outlet = per_outlet.assign(place=[f"{o}: {r} ({p:.2f})" for o, r, p in zip(
         per_outlet["outlet"], per_outlet["rank"], per_outlet["relative_position"])])
-    by_claim = per_outlet.groupby("claim_id", sort=True)
+    ids, first, n_outlets = np.unique(per_outlet["claim_id"].to_numpy(dtype=object), return_index=True,
+                                      return_counts=True)  # rows are sorted by claim
+    spans = list(zip(first, first + n_outlets))
+    outlets, places = per_outlet["outlet"].tolist(), per_outlet["place"].tolist()
     grouped = claims.groupby("claim_id", sort=True)
     out = pd.DataFrame({"label": claim_labels(claims) if labels is None else labels,
-                        "n_outlets": by_claim.size(),
-                        "outlets": by_claim["outlet"].agg("; ".join),
+                        "n_outlets": pd.Series(n_outlets, index=ids),
+                        "outlets": pd.Series(["; ".join(outlets[a:b]) for a, b in spans], index=ids),
                         "n_articles": grouped["doc_id"].nunique(),
                         "n_sentences": grouped.size(),
-                        "positions": by_claim["place"].agg("; ".join)})
+                        "positions": pd.Series(["; ".join(places[a:b]) for a, b in spans], index=ids)})
     return out.rename_axis("claim_id").reset_index()[cols]
 
 

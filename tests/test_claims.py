@@ -232,3 +232,21 @@ def test_events_keep_a_claim_to_its_event():
     # an event missing for one document: the whole corpus is one event, as in the events stage
     missing = group_claims(sentences, documents=documents.assign(event=["summit", "", "visit"]))
     pd.testing.assert_frame_equal(missing, one)
+
+
+def test_condensed_distances_of_a_large_group_are_the_full_matrix_ones(monkeypatch):
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(0)
+    words = [f"w{k}" for k in range(40)]
+    texts = [" ".join(rng.choice(words, size=rng.integers(1, 6))) for _ in range(2300)]
+    x = _tfidf(_stem_texts(texts), np.zeros(len(texts), dtype=np.int64))
+    monkeypatch.setattr(claims_mod, "PAIR_BLOCK", 50_000)  # many row blocks
+    dist = 1.0 - similarity_matrix(texts)
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0.0)
+    assert np.array_equal(claims_mod._condensed_distances(x), squareform(dist, checks=False))
+    i, j, s = claims_mod._edges(x, 0.3)
+    full = (x @ x.T).toarray()
+    ii, jj = np.nonzero(np.triu(full >= 0.3, 1))
+    assert sorted(zip(i, j)) == sorted(zip(ii, jj)) and np.array_equal(np.sort(s), np.sort(full[ii, jj]))
