@@ -145,8 +145,8 @@ class TermCounts:
     def save(self, folder) -> list[Path]:
         """Write ``term_counts.npz``, ``term_counts_terms.csv`` and ``term_counts_documents.csv`` to ``folder``.
 
-        The matrix as int32 counts (``scipy.sparse.save_npz``, uncompressed: as small as a
-        compressed one would be to within ~x and ~y times faster to write and read), its columns
+        The matrix as int32 counts (``scipy.sparse.save_npz``, uncompressed: at 10,000 articles
+        34 MB written in 0.2 s, where compressed is 7 MB but takes 10.6 s), its columns
         (``column, ngram, term``) and its rows (``row, doc_id, outlet, n_tokens``); see the module
         docstring for how to read them. Returns the paths of the three files.
         """
@@ -228,14 +228,14 @@ def count_terms(sentences: pd.DataFrame, documents: pd.DataFrame, max_n: int = 2
     sent_doc = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])
     order = np.argsort(sent_doc, kind="stable")          # sentences grouped by document, in documents' order
     order = order[sent_doc[order] >= 0]
-    sent_doc, texts = sent_doc[order], sentences["text"].to_numpy(dtype=object)[order]
+    sent_doc, texts = sent_doc[order], sentences["text"]
     bounds = np.searchsorted(sent_doc, np.arange(0, len(docs) + batch, batch))
     words, prefixes = _Words(stop), [{} for _ in range(max_n + 1)]
     n_tokens, parts = [], []                             # parts: (batch CSR over its own keys, keys per n)
     for b in range(len(bounds) - 1):
         lo, hi = bounds[b], bounds[b + 1]
         first = b * batch
-        seq, sent_of, per_sent = words.read(texts[lo:hi].tolist())
+        seq, sent_of, per_sent = words.read(texts.iloc[order[lo:hi]].tolist())
         n_docs = min(batch, len(docs) - first)
         n_tokens.append(np.bincount(sent_doc[lo:hi] - first, weights=per_sent, minlength=n_docs))
         doc_of = sent_doc[lo:hi][sent_of] - first
