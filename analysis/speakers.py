@@ -256,8 +256,9 @@ def _indirect_candidates(text, sents, direct):
         m = UNNAMED.search(s) if "t is " in s else None
         if m:
             found = (("unnamed source", "unnamed", "named"), m.group(0).split()[2], a + m.end(), b)
-        # skip the patterns that cannot match: ACCORDING needs its words, the others a cue
-        for pat in ((ACCORDING,) if "ccording to " in s else ()) + ((TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else ()):
+        # only the patterns that can match: ACCORDING needs its words, the others a cue
+        patterns = ((ACCORDING,) if "ccording to " in s else ()) + ((TRAILING, CUE_CLAUSE) if CUE_SEEN.search(s) else ())
+        for pat in patterns:
             if found:
                 break
             for m in (_cue_clauses(s) if pat is CUE_CLAUSE else pat.finditer(s)):
