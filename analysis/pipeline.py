@@ -317,7 +317,17 @@ class NotebookError(RuntimeError):
 
 
 def _promote(stage_dir: Path, out: Path) -> None:
-    """Move the finished files from the staging folder into ``out``, replacing older ones."""
+    """Move the finished files from the staging folder into ``out``, replacing older ones.
+
+    A run writes its whole set of tables, so a table in ``out/tables`` that this run did not
+    write (a stage skipped now, per-document counts of an earlier, larger corpus) is removed
+    rather than left beside tables it does not belong with.
+    """
+    fresh = {p.name for p in (stage_dir / "tables").glob("*")}
+    if fresh:
+        for old in (out / "tables").glob("*"):
+            if old.is_file() and old.name not in fresh:
+                old.unlink()
     for path in sorted(p for p in stage_dir.rglob("*") if p.is_file()):
         target = out / path.relative_to(stage_dir)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -98,3 +98,14 @@ def test_dask_engine_on_the_bundled_corpus_gives_the_local_tables(tmp_path):
     pytest.importorskip("dask.distributed")
     local = _tables(BUNDLED_CORPUS, tmp_path / "local")
     _same_csvs(local, _tables(BUNDLED_CORPUS, tmp_path / "dask", engine="dask", workers=2, chunk_size=2))
+
+
+def test_a_later_run_leaves_no_table_of_an_earlier_run(tmp_path):
+    out = tmp_path / "out"
+    _tables(BUNDLED_CORPUS, out)
+    assert (out / "tables" / "topic_selection.csv").exists()
+    (out / "tables" / "term_counts.npz").write_bytes(b"from an earlier, larger corpus")
+    _tables(BUNDLED_CORPUS, out, skip=["topics"])
+    left = {p.name for p in (out / "tables").iterdir()}
+    assert not {n for n in left if n.startswith(("topic_", "term_counts"))}, sorted(left)
+    assert {"documents.csv", "sentences.csv", "run.json"} <= left
