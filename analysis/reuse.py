@@ -3,28 +3,44 @@
 Method (seed and extend, as in text-reuse detection for newspapers)
     1. Every document is tokenised with the suite's token rules (:data:`analysis.tokens.TOKEN`,
        lower-cased, curly apostrophes read as straight, possessive ``'s`` dropped), keeping each
-       token's character offsets in ``documents.text``.
+       token's character offsets in ``documents.text``. Each token's text is identified by two
+       independent 64-bit hashes (a 128-bit fingerprint) that depend on that text alone.
     2. Every run of ``n = 8`` consecutive tokens (a word 8-gram, "shingle") is hashed to a 64-bit
-       integer. Sorting all (hash, document, position) triples puts identical shingles side by side
-       (the postings of a shingle index); only shingles that occur in two or more documents, and
-       in at most ``max_docs`` of them (very common ones are boilerplate and would make the pairs
-       quadratic), become *seeds* ``(doc_a, pos_a, doc_b, pos_b)``. Documents that share no
-       shingle are never compared.
+       integer. Sorting all shingle hashes (stably, so in corpus order within equal hashes) puts
+       identical shingles side by side (the postings of a shingle index); only shingles that occur
+       in two or more documents, and in at most ``max_docs`` of them (counting documents, not
+       occurrences; very common ones are boilerplate and would make the pairs quadratic), become
+       *seeds* ``(doc_a, pos_a, doc_b, pos_b)``. Documents that share no shingle are never compared.
     3. Seeds of one pair on the same diagonal (``pos_b - pos_a``) at consecutive positions are one
        verbatim passage; its extent is ``first seed .. last seed + n - 1`` tokens. This is an exact
        alignment of verbatim runs, so a passage moved elsewhere in the other article is still found
        (``difflib.SequenceMatcher`` keeps matches in order and would miss it), and a one-word edit
        splits a passage in two (each part is kept if it still has ``n`` words).
-    4. Seeds are checked token by token, so a hash collision cannot create a passage.
+    4. Every seed is checked on a second shingle hash built from the second token hash, so a
+       collision of the first cannot create a passage: a false seed needs two different 8-word
+       runs to agree on 128 independent bits.
 
-Scaling: tokenising and hashing are linear in the corpus's tokens; the sort is ``T log T`` for
-``T`` tokens; the seeds grow with the amount of text actually shared, times at most
-``max_docs**2`` per shingle. No pair of documents is compared unless they share a shingle.
-Measured (``/tmp`` benchmark, synthetic): 10,000 articles of 600 words (6 million tokens, each
-article reprinting three of 200 wire paragraphs) take about 17 s and well under 1 GB. A shingle
-found in more than ``max_docs`` articles (default 50; parameter ``reuse_max_docs``) is skipped
-as boilerplate, so a wire paragraph reprinted by more than 50 articles of the corpus is not
-reported; raise ``max_docs`` for such corpora (the cost grows with its square).
+Per-document and corpus-level parts: :func:`annotate` does step 1 and finds each document's
+quotations (the intermediate table ``_reuse_tokens``, numpy arrays per document, about 24 bytes
+per token; it depends on each document alone, so it can run on chunks of documents in other
+processes); :func:`summarise` builds the index and everything after it.
+
+Scaling: tokenising, hashing and the quotation search are linear in the corpus's characters
+(numpy over code points; one Python call per document); the index is one sort of the ``T``
+shingles (``T log T``); the seeds are at most ``max_docs * (max_docs - 1) / 2`` per distinct
+shingle (pairs of documents sharing it), so for a fixed ``max_docs`` they, the passages and the
+pairs grow linearly with the corpus, and every step after the index is a fixed number of numpy
+passes (sorts) over them, with no Python loop per seed, passage or pair. What remains large is
+the output itself when many short phrases are each shared by up to ``max_docs`` articles: the
+synthetic benchmark corpus (templated sentences) gives about 500 passages per article (4.9
+million at 10,000 articles, 0.7 GB as a table), and each of them is a row. Measured on it (CPU
+seconds of the whole stage): 1,000 articles 1.7 s (the per-seed/per-pair Python version took 43 s),
+10,000 articles 17 s (of which 2.2 s per-document); peak memory about 2.9 GB at 10,000
+articles, of which 1.2 GB are the output tables. A shingle found in more than ``max_docs`` articles (default 50; parameter
+``reuse_max_docs``) is skipped as boilerplate, so a wire paragraph reprinted by more than 50
+articles of the corpus is not reported; raise ``max_docs`` for such corpora (the cost grows
+with its square). The character-level steps (sentence shares) work on blocks of documents of
+about :data:`BLOCK_CHARS` characters.
 
 Why by hand: text-reuse tools (passim, TRACER, BLAST-based ``text-matcher``) run as separate
 programs with their own input formats; the seed-and-extend core fits in a page of numpy.
@@ -38,6 +54,10 @@ texts in antebellum American newspapers. *American Literary History* 27(3), E1-E
 n-gram seeds, then alignment of candidate pairs)
 Clough, P., Gaizauskas, R., Piao, S. & Wilks, Y. (2002). METER: Measuring text reuse. *ACL 2002*,
 152-159. (news agency copy reused by newspapers)
+Karp, R. M. & Rabin, M. O. (1987). Efficient randomized pattern-matching algorithms. *IBM Journal
+of Research and Development* 31(2), 249-260. (polynomial hashes of token and shingle text)
+Steele, G. L., Lea, D. & Flood, C. H. (2014). Fast splittable pseudorandom number generators.
+*OOPSLA 2014*, 453-472. (the SplitMix64 finaliser that mixes the token hashes)
 """
 from __future__ import annotations
 
