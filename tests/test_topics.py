@@ -221,3 +221,31 @@ def test_topic_models_option_switches_a_model_off(bundled):
               sentences=bundled.sentences)
     with pytest.raises(ConfigError, match="topic_models"):
         T.stage(bad)
+
+
+def test_annotate_on_chunks_equals_annotate_on_the_whole(bundled):
+    def units_of(sentences):
+        run = Run(bundled.corpus, bundled.out, {"topic_window": 3}, sentences=sentences)
+        T.annotate(run)
+        return run.tables["_topic_units"]
+
+    sents = bundled.sentences
+    docs = list(dict.fromkeys(sents["doc_id"]))
+    chunks = [docs[:2], docs[2:3], docs[3:]]
+    parts = [units_of(sents[sents["doc_id"].isin(c)].reset_index(drop=True)) for c in chunks]
+    whole = units_of(sents)
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole)
+    # sorted by doc_id it is make_units' table, and its terms count like the vectoriser's analyzer
+    ordered = whole.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    pd.testing.assert_frame_equal(ordered.drop(columns="terms"), T.make_units(sents))
+    a, va = U.count_matrix(ordered["terms"], tokenised=True)
+    b, vb = U.count_matrix(ordered["text"])
+    assert list(va) == list(vb)
+    for attr in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(a, attr), getattr(b, attr))
+
+
+def test_online_lda_passes_shrink_only_on_very_large_corpora():
+    from analysis.topics.models import online_passes
+    assert [online_passes(n) for n in (10, 116_224)] == [10, 10]           # 227 batches of 512: unchanged
+    assert [online_passes(n) for n in (116_225, 1_000_000, 10**7)] == [9, 2, 1]

@@ -45,10 +45,11 @@ from joblib import Parallel, delayed
 from ..errors import ConfigError
 from ..errors import invalid_option
 from .models import MODELS, TopicModel, frex, labels, passages, proportions, terms_table, unit_topics
-from .units import count_matrix, make_units, model_matrix, subset_counts, vectorizer
+from .units import count_matrix, make_units, model_matrix, subset_counts, unit_terms, vectorizer
 from .validate import choose_k, npmi, stability, top_indices, topic_coherence
 
-__all__ = ["TopicModel", "frex", "make_units", "npmi", "select", "stability", "stage", "topic_coherence"]
+__all__ = ["TopicModel", "annotate", "frex", "make_units", "npmi", "select", "stability", "stage", "summarise",
+           "topic_coherence"]
 K_RANGE = (2, 6)
 N_SEEDS = 5
 TOP_N = 10
@@ -125,15 +126,36 @@ def _models(params: dict) -> list[str]:
     return [m for m in MODELS if m in asked]
 
 
+def annotate(run) -> None:
+    """Per-document part: each article's units and their terms, as the intermediate table ``_topic_units``.
+
+    Units come in the order of the articles in ``run.sentences`` (:func:`.units.make_units`
+    with ``sort=False``), so the table of a corpus is the concatenation of its chunks' tables.
+    """
+    p = run.params
+    units = make_units(run.sentences, p.get("topic_unit", "window"), int(p.get("topic_window", 3)), sort=False)
+    units["terms"] = unit_terms(units["text"])
+    run.tables["_topic_units"] = units
+
+
 def stage(run) -> str:
     """Fit, validate and describe the topic models; add the ``topic_*`` tables to ``run``."""
+    annotate(run)
+    return summarise(run)
+
+
+def summarise(run) -> str:
+    """Corpus-level part: vocabulary, model selection, final fits and the ``topic_*`` tables."""
     p = run.params
     seed, top_n = int(p.get("seed", 0)), int(p.get("topic_top_n", TOP_N))
     n_seeds = int(p.get("topic_seeds", N_SEEDS))
     if n_seeds < 5:
         raise ConfigError(f"topic_seeds={n_seeds}: stability needs at least 5 seeds.")
     models = _models(p)
-    units = make_units(run.sentences, p.get("topic_unit", "window"), int(p.get("topic_window", 3)))
+    if "_topic_units" not in run.tables:
+        annotate(run)
+    # make_units' order (doc_id, unit): a stable sort keeps each article's units in order
+    units = run.tables.pop("_topic_units").sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     lo, hi = _k_range(p)
     hi = min(hi, max(lo, len(units) - 1))
     fixed = int(p["topic_k"]) if p.get("topic_k") else None
@@ -149,7 +171,7 @@ def stage(run) -> str:
     max_units = int(p.get("topic_max_units", MAX_SELECTION_UNITS))
     sampled = len(units) > max_units
     try:  # every unit tokenised once; both models and the selection sample use these counts
-        counts, vocab = count_matrix(units["text"], min_df)
+        counts, vocab = count_matrix(units.pop("terms"), min_df, tokenised=True)
     except ValueError as exc:  # sklearn: "After pruning, no terms remain"
         return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
     if sampled:  # rows of a seeded sample, in corpus order

@@ -4,8 +4,9 @@
   the TF-IDF unit-term matrix with a random initialisation drawn from ``random_state``; LDA
   (batch variational Bayes, at most 100 iterations, checked every 5 and stopped when the
   variational bound changes by less than 0.1; or, for the final fit on a large corpus, online
-  mini-batch VB, batches of 512 units, 10 passes) on raw counts. The same ``random_state``
-  and input give the same topics.
+  mini-batch VB, batches of 512 units, 10 passes, or on more than ~100,000 units as many
+  passes as give about :data:`LDA_ONLINE_UPDATES` mini-batch updates, at least one: see
+  :func:`online_passes`) on raw counts. The same ``random_state`` and input give the same topics.
 * LDA on :data:`FAST_LDA_MIN_UNITS` or more units runs with the E-step vectorised over units
   (:class:`.vb.VectorisedLDA`: same model, same random draws, agreement with scikit-learn's
   per-unit loop to ~1e-12, 3-4x faster); on fewer units scikit-learn's own loop runs, so small
@@ -29,6 +30,8 @@ factorization. *Nature*, 401, 788-791.
 Blei, D. M., Ng, A. Y. & Jordan, M. I. (2003). Latent Dirichlet allocation. *JMLR*, 3, 993-1022.
 Bischof, J. & Airoldi, E. M. (2012). Summarizing topical content with word frequency and
 exclusivity. *ICML*, 201-208.
+Hoffman, M., Bach, F. R. & Blei, D. M. (2010). Online learning for latent Dirichlet
+allocation. *NeurIPS*, 856-864.
 Roberts, M. E., Stewart, B. M. & Tingley, D. (2019). stm: An R package for structural topic
 models. *Journal of Statistical Software*, 91(2).
 """
@@ -51,7 +54,20 @@ MODELS = ("nmf", "lda")
 FREX_WEIGHT = 0.5
 LDA_ONLINE_PASSES = 10
 LDA_BATCH_SIZE = 512
+LDA_ONLINE_UPDATES = 2048  # on very large corpora, stop online LDA after about this many mini-batch updates
 FAST_LDA_MIN_UNITS = 200  # from this many units on, LDA's E-step runs vectorised (VectorisedLDA)
+
+
+def online_passes(n_units: int) -> int:
+    """Passes of online LDA over ``n_units``: 10, or fewer once 10 would exceed ~2,048 mini-batch updates.
+
+    Up to 116,224 units (227 batches; ~11,000 articles of windows) this is :data:`LDA_ONLINE_PASSES`;
+    on a million units it is 2 passes (3,908 updates), so the fit grows linearly with the corpus
+    instead of ten times faster. The learning rate has decayed to ~0.005 by then, so later
+    passes move the topics little (Hoffman, Bach & Blei 2010).
+    """
+    n_batches = -(-int(n_units) // LDA_BATCH_SIZE)
+    return max(1, min(LDA_ONLINE_PASSES, -(-LDA_ONLINE_UPDATES // max(n_batches, 1))))
 
 
 class TopicModel:
@@ -87,7 +103,7 @@ class TopicModel:
             lda = VectorisedLDA if Xk.shape[0] >= FAST_LDA_MIN_UNITS else LatentDirichletAllocation
             if self.online:  # mini-batch variational Bayes: a few passes over a large corpus
                 est = lda(n_components=self.k, learning_method="online", batch_size=LDA_BATCH_SIZE,
-                          random_state=self.random_state, max_iter=LDA_ONLINE_PASSES)
+                          random_state=self.random_state, max_iter=online_passes(Xk.shape[0]))
             else:  # batch VB, stopped when the bound changes by less than perp_tol between checks
                 est = lda(n_components=self.k, learning_method="batch", random_state=self.random_state,
                           max_iter=min(self.max_iter, 100), evaluate_every=5, perp_tol=0.1)

@@ -28,19 +28,24 @@ UNITS = ("window", "paragraph")
 UNIT_COLUMNS = ["doc_id", "unit", "first_sent", "last_sent", "n_sentences", "text"]
 
 
-def make_units(sentences: pd.DataFrame, unit: str = "window", size: int = 3) -> pd.DataFrame:
+def make_units(sentences: pd.DataFrame, unit: str = "window", size: int = 3, sort: bool = True) -> pd.DataFrame:
     """Units of text: ``doc_id, unit, first_sent, last_sent, n_sentences, text``.
 
     ``unit`` is ``window`` (``size`` consecutive sentences of one article) or ``paragraph``;
     ``unit`` numbers the units from 0 inside each article, and ``text`` joins the sentences
-    with single spaces. Rows are in ``doc_id`` then ``unit`` order. One sort and one pass over
-    the sentences (linear in their number after the sort).
+    with single spaces. Rows are in ``doc_id`` then ``unit`` order (``sort=False``: articles in
+    the order they first appear in ``sentences``, which makes the table per-document: a stable
+    sort by ``doc_id`` then gives the sorted table). One sort and one pass over the sentences.
     """
     if unit not in UNITS:
         raise invalid_option("topic_unit", unit, UNITS)
     if unit == "window" and int(size) < 1:
         raise invalid_option("topic_window", size, ["a whole number of sentences >= 1"])
-    s = sentences.sort_values(["doc_id", "sent_idx"], kind="mergesort")
+    if sort:
+        s = sentences.sort_values(["doc_id", "sent_idx"], kind="mergesort")
+    else:
+        first = pd.factorize(sentences["doc_id"])[0]
+        s = sentences.iloc[np.lexsort((sentences["sent_idx"].to_numpy(), first))]
     if not len(s):
         return pd.DataFrame({c: pd.Series(dtype=object if c in ("doc_id", "text") else "int64")
                              for c in UNIT_COLUMNS})
@@ -49,7 +54,7 @@ def make_units(sentences: pd.DataFrame, unit: str = "window", size: int = 3) -> 
         pos = by_doc.cumcount().to_numpy() // int(size)
     else:
         pos = by_doc["para_idx"].rank(method="dense").to_numpy().astype(np.int64) - 1
-    doc_code = pd.factorize(s["doc_id"])[0]          # s is sorted by doc_id: codes increase with it
+    doc_code = pd.factorize(s["doc_id"])[0]          # s is grouped by article: codes increase
     order = np.lexsort((pos, doc_code))               # stable: sentences keep their order inside a unit
     doc_code, pos = doc_code[order], pos[order]
     starts = np.flatnonzero(np.r_[True, (doc_code[1:] != doc_code[:-1]) | (pos[1:] != pos[:-1])])
@@ -75,12 +80,18 @@ def vectorizer(model: str, min_df: int = 2):
     raise invalid_option("topic model", model, ("nmf", "lda"))
 
 
-def count_matrix(texts, min_df: int = 2) -> tuple[sp.csr_matrix, np.ndarray]:
+def unit_terms(texts) -> list[str]:
+    """Each text's :func:`~analysis.tokens.terms` joined by single spaces (a term never contains a space)."""
+    return [" ".join(terms(t)) for t in texts]
+
+
+def count_matrix(texts, min_df: int = 2, tokenised: bool = False) -> tuple[sp.csr_matrix, np.ndarray]:
     """Unit-term counts (LDA's input) and the vocabulary: the texts are tokenised once for both models.
 
-    Identical, index order included, to ``vectorizer("lda", min_df).fit_transform(texts)``.
+    Identical, index order included, to ``vectorizer("lda", min_df).fit_transform(texts)``;
+    ``tokenised=True``: ``texts`` are already :func:`unit_terms` (split on spaces, same counts).
     """
-    vec = CountVectorizer(analyzer=terms, min_df=min_df)
+    vec = CountVectorizer(analyzer=str.split if tokenised else terms, min_df=min_df)
     X = vec.fit_transform(list(texts)).tocsr()
     return X, vec.get_feature_names_out()
 

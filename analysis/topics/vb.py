@@ -39,18 +39,17 @@ from scipy.special import gammaln, logsumexp
 from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.decomposition._online_lda_fast import _dirichlet_expectation_2d
 
-COMPACT_SHARE = 0.8  # rebuild the working arrays when fewer than this share of their units are still iterating
+COMPACT_SHARE = 0.5  # rebuild the working arrays when fewer than this share of their units are still iterating
 
 
-def _row_sums(values: np.ndarray, indptr: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Sum the rows of ``values`` (one per (unit, term) pair, in unit order) within each unit."""
-    if len(values) and lengths.all():
-        return np.add.reduceat(values, indptr[:-1], axis=0)
-    out = np.zeros((len(lengths), values.shape[1]), dtype=values.dtype)
-    has = lengths > 0
-    if has.any():
-        out[has] = np.add.reduceat(values, indptr[:-1][has], axis=0)
-    return out
+def _unit_sums(lengths: np.ndarray) -> sp.csr_matrix:
+    """A (units x pairs) matrix whose product with a (pairs x k) array sums each unit's pairs.
+
+    Its ``data`` are the per-pair weights, set before each product.
+    """
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    n_pairs = int(indptr[-1])
+    return sp.csr_matrix((np.ones(n_pairs), np.arange(n_pairs), indptr), shape=(len(lengths), n_pairs))
 
 
 class VectorisedLDA(LatentDirichletAllocation):
@@ -70,20 +69,26 @@ class VectorisedLDA(LatentDirichletAllocation):
         prior = self.doc_topic_prior_
         tol = self.mean_change_tol
 
-        indptr = X.indptr.astype(np.int64)
-        lengths = np.diff(indptr)
+        lengths = np.diff(X.indptr)
         units = np.arange(n)                      # which unit each working row is
-        rows = np.repeat(np.arange(n), lengths)   # working row of each (unit, term) pair
+        rows = np.repeat(units, lengths)          # working row of each (unit, term) pair
         counts = X.data
-        beta_pairs = np.ascontiguousarray(beta[:, X.indices].T)  # (pairs, k)
+        beta_pairs = np.ascontiguousarray(np.take(beta, X.indices, axis=1).T)  # (pairs, k)
+        summer = _unit_sums(lengths)
+        ones = np.ones(k, dtype=dtype)
         edt = exp_doc_topic.copy()
         dt = gamma.copy()
         alive = np.ones(n, dtype=bool)  # working rows not yet converged
         for _ in range(self.max_doc_update_iter):
             if not alive.any():
                 break
-            phi = np.einsum("ij,ij->i", edt[rows], beta_pairs) + eps
-            new = edt * _row_sums((counts / phi)[:, None] * beta_pairs, indptr, lengths)
+            # phi_dw = sum_k exp(E[log theta_dk]) beta_kw + eps, for every (unit, term) pair
+            phi = np.take(edt, rows, axis=0)
+            phi *= beta_pairs
+            phi = phi @ ones
+            phi += eps
+            np.divide(counts, phi, out=summer.data)
+            new = edt * (summer @ beta_pairs)
             new += prior
             edt = np.exp(_dirichlet_expectation_2d(new))
             done = alive & (np.abs(dt - new).sum(axis=1) / k < tol)
@@ -95,9 +100,10 @@ class VectorisedLDA(LatentDirichletAllocation):
                 if alive.sum() < COMPACT_SHARE * len(alive):  # drop converged rows from the working arrays
                     pair_keep = alive[rows]
                     units, dt, edt, lengths = units[alive], dt[alive], edt[alive], lengths[alive]
-                    indptr = np.concatenate([[0], np.cumsum(lengths)])
                     rows = np.repeat(np.arange(len(units)), lengths)
-                    counts, beta_pairs = counts[pair_keep], beta_pairs[pair_keep]
+                    counts = counts[pair_keep]
+                    beta_pairs = np.compress(pair_keep, beta_pairs, axis=0)
+                    summer = _unit_sums(lengths)
                     alive = np.ones(len(units), dtype=bool)
         if alive.any():  # stopped at max_doc_update_iter
             gamma[units[alive]] = dt[alive]
