@@ -177,9 +177,11 @@ def test_shared_counts_give_each_vectoriser_its_exact_matrix(bundled):
     assert (sub != want).nnz == 0
 
 
+@pytest.mark.parametrize("block", [8192, 7])
 @pytest.mark.parametrize("method,kw", [("batch", {"max_iter": 30, "evaluate_every": 5, "perp_tol": 0.1}),
                                        ("online", {"max_iter": 3, "batch_size": 16})])
-def test_vectorised_lda_matches_scikit_learn(bundled, method, kw):
+def test_vectorised_lda_matches_scikit_learn(bundled, method, kw, block, monkeypatch):
+    monkeypatch.setattr("analysis.topics.vb.E_STEP_BLOCK", block)      # units in blocks: same numbers
     counts, _ = U.count_matrix(T.make_units(bundled.sentences, "window", 1)["text"])
     counts = counts[counts.getnnz(axis=1) > 0]
     counts.data[counts.indptr[0]:counts.indptr[1]] = 0   # a unit without counted terms, handled as sklearn does
@@ -247,5 +249,5 @@ def test_annotate_on_chunks_equals_annotate_on_the_whole(bundled):
 
 def test_online_lda_passes_shrink_only_on_very_large_corpora():
     from analysis.topics.models import online_passes
-    assert [online_passes(n) for n in (10, 116_224)] == [10, 10]           # 227 batches of 512: unchanged
-    assert [online_passes(n) for n in (116_225, 1_000_000, 10**7)] == [9, 2, 1]
+    assert [online_passes(n) for n in (10, 57_856)] == [10, 10]            # 113 batches of 512: unchanged
+    assert [online_passes(n) for n in (57_857, 103_235, 1_000_000, 10**7)] == [9, 6, 1, 1]

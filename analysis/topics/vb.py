@@ -39,7 +39,8 @@ from scipy.special import gammaln, logsumexp
 from sklearn.decomposition import LatentDirichletAllocation
 from sklearn.decomposition._online_lda_fast import _dirichlet_expectation_2d
 
-COMPACT_SHARE = 0.5  # rebuild the working arrays when fewer than this share of their units are still iterating
+COMPACT_SHARE = 0.5
+E_STEP_BLOCK = 8192  # units per block of the E-step (memory: ~30 pairs x k floats per unit, a few times)  # rebuild the working arrays when fewer than this share of their units are still iterating
 
 
 def _unit_sums(lengths: np.ndarray) -> sp.csr_matrix:
@@ -58,11 +59,34 @@ class VectorisedLDA(LatentDirichletAllocation):
     def _e_step(self, X, cal_sstats, random_init, parallel=None):
         X = sp.csr_matrix(X)
         n, k = X.shape[0], self.n_components
-        dtype = X.dtype
-        if random_init:
-            gamma = self.random_state_.gamma(100.0, 0.01, (n, k)).astype(dtype, copy=False)
+        if random_init:  # one draw for all units, as scikit-learn's single-job E-step makes
+            gamma = self.random_state_.gamma(100.0, 0.01, (n, k)).astype(X.dtype, copy=False)
         else:
-            gamma = np.ones((n, k), dtype=dtype)
+            gamma = np.ones((n, k), dtype=X.dtype)
+        suff_stats = np.zeros(self.components_.shape, dtype=self.components_.dtype) if cal_sstats else None
+        for start in range(0, n, E_STEP_BLOCK):  # blocks of units bound the memory of the working arrays
+            stop = min(start + E_STEP_BLOCK, n)
+            exp_doc_topic = self._e_step_block(X[start:stop], gamma[start:stop])
+            if cal_sstats:
+                suff_stats += self._block_stats(X[start:stop], exp_doc_topic)
+        if cal_sstats:
+            suff_stats *= self.exp_dirichlet_component_
+        return gamma, suff_stats
+
+    def _block_stats(self, X, exp_doc_topic):
+        """sum_d exp(E[log theta_dk]) n_dw / phi_dw for the units of ``X`` (before the factor beta_kw)."""
+        beta = self.exp_dirichlet_component_
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        phi = np.take(exp_doc_topic, rows, axis=0)
+        phi *= np.take(beta, X.indices, axis=1).T
+        phi = phi.sum(axis=1) + np.finfo(X.dtype).eps
+        ratio = sp.csr_matrix((X.data / phi, X.indices, X.indptr), shape=X.shape)
+        return np.asarray((ratio.T @ exp_doc_topic).T)
+
+    def _e_step_block(self, X, gamma):
+        """Iterate the units of ``X`` from ``gamma`` (updated in place); return exp(E[log theta])."""
+        n, k = X.shape[0], self.n_components
+        dtype = X.dtype
         exp_doc_topic = np.exp(_dirichlet_expectation_2d(gamma))
         beta = self.exp_dirichlet_component_
         eps = np.finfo(dtype).eps
@@ -109,25 +133,21 @@ class VectorisedLDA(LatentDirichletAllocation):
             gamma[units[alive]] = dt[alive]
             exp_doc_topic[units[alive]] = edt[alive]
 
-        if not cal_sstats:
-            return gamma, None
-        # sufficient statistics: sum_d exp(E[log theta_dk]) n_dw / phi_dw, times exp(E[log beta_kw])
-        all_rows = np.repeat(np.arange(n), np.diff(X.indptr))
-        phi = np.einsum("ij,ij->i", exp_doc_topic[all_rows], np.ascontiguousarray(beta[:, X.indices].T)) + eps
-        ratio = sp.csr_matrix((X.data / phi, X.indices, X.indptr), shape=X.shape)
-        suff_stats = np.asarray((ratio.T @ exp_doc_topic).T, dtype=self.components_.dtype)
-        suff_stats *= beta
-        return gamma, suff_stats
+        return exp_doc_topic
 
     def _approx_bound(self, X, doc_topic_distr, sub_sampling):
         X = sp.csr_matrix(X)
         n_features = self.components_.shape[1]
         dirichlet_doc_topic = _dirichlet_expectation_2d(doc_topic_distr)
         dirichlet_component_ = _dirichlet_expectation_2d(self.components_)
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        # E[log p(docs | theta, beta)]
-        norm_phi = logsumexp(dirichlet_doc_topic[rows] + dirichlet_component_[:, X.indices].T, axis=1)
-        score = float(np.dot(X.data, norm_phi))
+        # E[log p(docs | theta, beta)], in blocks of units
+        score = 0.0
+        for start in range(0, X.shape[0], E_STEP_BLOCK):
+            block = X[start:start + E_STEP_BLOCK]
+            rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+            temp = np.take(dirichlet_doc_topic[start:start + E_STEP_BLOCK], rows, axis=0)
+            temp += np.take(dirichlet_component_, block.indices, axis=1).T
+            score += float(np.dot(block.data, logsumexp(temp, axis=1)))
         # E[log p(theta | alpha) - log q(theta | gamma)]
         score += _loglikelihood(self.doc_topic_prior_, doc_topic_distr, dirichlet_doc_topic, self.n_components)
         if sub_sampling:
