@@ -9,7 +9,7 @@
   :func:`online_passes`) on raw counts. The same ``random_state`` and input give the same topics.
 * LDA on :data:`FAST_LDA_MIN_UNITS` or more units runs with the E-step vectorised over units
   (:class:`.vb.VectorisedLDA`: same model, same random draws, agreement with scikit-learn's
-  per-unit loop to ~1e-12, 3-4x faster); on fewer units scikit-learn's own loop runs, so small
+  per-unit loop to ~1e-12, about 5x faster); on fewer units scikit-learn's own loop runs, so small
   corpora keep their numbers to the last bit.
 * A unit's topic proportions ``theta`` are its row of the unit-topic matrix scaled to sum to
   one (NMF's weights, LDA's posterior topic mixture). Units with no counted term are left out.
