@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
                             "Pakistan, Japan, terrorism)")
         s.add_argument("--topic-k", type=int, default=None,
                        help="fix the number of topics instead of choosing it by coherence and stability")
+        s.add_argument("--topic-models", default="nmf,lda", metavar="MODEL[,MODEL]",
+                       help="topic models to fit (default nmf,lda); 'nmf' alone leaves out LDA, the slower one on "
+                            "large corpora (the stage's line says so)")
         s.add_argument("--seed", type=int, default=20250505, help="random seed for bootstrap and topic models")
         g = s.add_argument_group("where the per-document work runs (same tables with every choice)")
         g.add_argument("--engine", choices=ENGINES, default="local",
@@ -73,6 +76,9 @@ def main(argv=None) -> int:
         print(f"error: --scheduler {args.scheduler}: only used with --engine dask; add --engine dask.", file=sys.stderr)
         return 2
     params.update(engine=args.engine, chunk_size=args.chunk_size)
+    models = [m.strip() for m in args.topic_models.split(",") if m.strip()]
+    if models != ["nmf", "lda"]:
+        params["topic_models"] = models
     for key in ("hand_coding", "targets", "topic_k", "workers", "scheduler"):
         value = getattr(args, key)
         if value is not None:

@@ -249,5 +249,5 @@ def test_annotate_on_chunks_equals_annotate_on_the_whole(bundled):
 
 def test_online_lda_passes_shrink_only_on_very_large_corpora():
     from analysis.topics.models import online_passes
-    assert [online_passes(n) for n in (10, 57_856)] == [10, 10]            # 113 batches of 512: unchanged
-    assert [online_passes(n) for n in (57_857, 103_235, 1_000_000, 10**7)] == [9, 6, 1, 1]
+    assert [online_passes(n) for n in (10, 103_235, 116_224)] == [10, 10, 10]  # up to 227 batches of 512: unchanged
+    assert [online_passes(n) for n in (116_225, 1_000_000, 10**7)] == [9, 2, 1]

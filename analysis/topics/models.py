@@ -4,7 +4,7 @@
   the TF-IDF unit-term matrix with a random initialisation drawn from ``random_state``; LDA
   (batch variational Bayes, at most 100 iterations, checked every 5 and stopped when the
   variational bound changes by less than 0.1; or, for the final fit on a large corpus, online
-  mini-batch VB, batches of 512 units, 10 passes, or on more than 57,856 units as many
+  mini-batch VB, batches of 512 units, 10 passes, or on more than 116,224 units as many
   passes as give about :data:`LDA_ONLINE_UPDATES` mini-batch updates, at least one: see
   :func:`online_passes`) on raw counts. The same ``random_state`` and input give the same topics.
 * LDA on :data:`FAST_LDA_MIN_UNITS` or more units runs with the E-step vectorised over units
@@ -54,16 +54,17 @@ MODELS = ("nmf", "lda")
 FREX_WEIGHT = 0.5
 LDA_ONLINE_PASSES = 10
 LDA_BATCH_SIZE = 512
-LDA_ONLINE_UPDATES = 1024  # on large corpora, stop online LDA after about this many mini-batch updates
+LDA_ONLINE_UPDATES = 2048  # on large corpora, stop online LDA after about this many mini-batch updates
 FAST_LDA_MIN_UNITS = 200  # from this many units on, LDA's E-step runs vectorised (VectorisedLDA)
 
 
 def online_passes(n_units: int) -> int:
-    """Passes of online LDA over ``n_units``: 10, or fewer once 10 would exceed ~1,024 mini-batch updates.
+    """Passes of online LDA over ``n_units``: 10, or fewer once 10 would exceed ~2,048 mini-batch updates.
 
-    Up to 57,856 units (113 batches of 512; ~5,600 articles of windows) this is
-    :data:`LDA_ONLINE_PASSES`; 103,000 units (10,000 articles) get 6 passes, a million units 1,
-    so the fit grows linearly with the corpus instead of ten times as fast. By then the learning
+    Up to 116,224 units (227 batches of 512; ~11,000 articles of windows) this is
+    :data:`LDA_ONLINE_PASSES`, so corpora of that size get the same topics as before any cap;
+    a million units (~100,000 articles) get 2 passes, so the fit grows linearly with the corpus
+    instead of ten times as fast. By then the learning
     rate ``(10 + t)^-0.7`` is below 0.008 and further passes move the topics little (Hoffman,
     Bach & Blei 2010): on the 10,000-article benchmark corpus, 5 passes instead of 10 gave the
     same top-10 terms for every topic and unit proportions within 0.005 on average.
