@@ -12,14 +12,24 @@ A run has two phases (:func:`analysis.pipeline.build`):
 2. **Corpus level.** What needs all documents runs once, in this process, on the combined
    tables: each stage's ``summarise`` (or its whole ``stage`` when it has no per-document part).
 
-How the corpus-level stages combine partial results: term counts are per document and are
-summed per outlet (lexical, keyness: the vocabulary is the union of the chunks' terms and the
-Dirichlet prior is the summed counts); bootstrap intervals, frame salience and tone aggregate
-the concatenated sentence columns; topic models, the reuse index and claims are fitted on the
-combined tables (their vectorisers see every document at once, so no chunk-level vocabulary
-exists to merge). One corpus-wide input feeds phase 1: the heading-like lines that recur in
-several documents (page furniture, :func:`analysis.clean.shared_heading_keys`), computed first
-from all raw texts and sent with every chunk.
+How the corpus-level stages combine the chunks' partial results:
+
+* concatenation in document order is all that sentence- and document-level columns need
+  (cleaning, sentences, readability, diversity, tone scores, frame coding, quotes before name
+  normalisation, each document's tone interval, whose seed comes from the document's name);
+* outlet-level numbers (tone, frame salience and prominence, voices, event comparisons) are
+  aggregated from the concatenated columns, with bootstrap seeds from each group's name;
+* speaker names are normalised over all documents' quotes at once (a bare surname joins the
+  corpus's most frequent full name);
+* lexical counts, the Dirichlet prior and keyness are computed once from the combined
+  sentences (a sparse document x term matrix; a chunk-level vocabulary is never needed);
+* topic units and their tokens come from the chunks, the vectoriser and the models are fitted
+  once on all units; reuse gets each document's token hashes from the chunks and builds one
+  shingle index; claims are grouped once (within each event when there are events).
+
+One corpus-wide input feeds phase 1: the heading-like lines that recur in several documents
+(page furniture, :func:`analysis.clean.shared_heading_keys`), computed first from all raw texts
+and sent with every chunk.
 
 Engines
     ``local`` (default): chunks run in ``workers`` processes (default: the usable CPUs); a

@@ -44,3 +44,23 @@ def copy_bundled(tmp_path) -> Path:
     dest = tmp_path / "bundled"
     shutil.copytree(BUNDLED_CORPUS, dest)
     return dest
+
+
+def annotate_in_chunks(module, documents, sentences, n_chunks: int = 3):
+    """``module.annotate`` on ``n_chunks`` contiguous chunks of the documents, the chunks' documents joined.
+
+    The per-document contract (analysis/engine.py): the joined result must equal annotate on the whole.
+    """
+    import pandas as pd
+
+    from analysis.pipeline import Run
+
+    cuts = [round(i * len(documents) / n_chunks) for i in range(n_chunks + 1)]
+    parts = []
+    for a, b in zip(cuts, cuts[1:]):
+        docs = documents.iloc[a:b].reset_index(drop=True)
+        chunk = Run(Path("unused"), Path("unused"), documents=docs,
+                    sentences=sentences[sentences["doc_id"].isin(docs["doc_id"])].reset_index(drop=True))
+        module.annotate(chunk)
+        parts.append(chunk.documents)
+    return Run(Path("unused"), Path("unused"), documents=pd.concat(parts, ignore_index=True), sentences=sentences)

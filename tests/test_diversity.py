@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 from scipy.stats import hypergeom
 
 import analysis.diversity as dv
+from conftest import annotate_in_chunks
 from analysis.diversity import HDD_SAMPLE, MATTR_WINDOW, MTLD_THRESHOLD, diversity, hdd, mattr, mtld, ttr
 
 tokens_st = st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=80)
@@ -266,14 +267,7 @@ def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(co
     assert dv.stage(whole) == f"diversity of {len(docs)} documents"
     pd.testing.assert_frame_equal(whole.documents, docs.merge(_old_diversity(sentences), on="doc_id", how="left"),
                                   check_exact=True)
-    cuts = [0, len(docs) // 3, 2 * len(docs) // 3, len(docs)]
-    parts = []
-    for a, b in zip(cuts, cuts[1:]):
-        chunk_docs = docs.iloc[a:b].reset_index(drop=True)
-        chunk = _run(chunk_docs, sentences[sentences["doc_id"].isin(chunk_docs["doc_id"])].reset_index(drop=True))
-        dv.annotate(chunk)
-        parts.append(chunk.documents)
-    joined = _run(pd.concat(parts, ignore_index=True), sentences)
+    joined = annotate_in_chunks(dv, docs, sentences)
     pd.testing.assert_frame_equal(joined.documents, whole.documents, check_exact=True)
     assert dv.summarise(joined) == f"diversity of {len(docs)} documents"
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import analysis.readability as rd
+from conftest import annotate_in_chunks
 
 SENTENCES = pd.DataFrame({
     "doc_id": ["d1", "d1", "d1", "d2"],
@@ -299,14 +300,7 @@ def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(co
     assert line == f"{len(docs)} documents scored, {n_flag} flagged as short for some formulas"
     pd.testing.assert_frame_equal(whole.documents, docs.merge(_old_readability(sentences), on="doc_id", how="left"),
                                   check_exact=True)
-    cuts = [0, len(docs) // 3, 2 * len(docs) // 3, len(docs)]
-    parts = []
-    for a, b in zip(cuts, cuts[1:]):
-        chunk_docs = docs.iloc[a:b].reset_index(drop=True)
-        chunk = _run(chunk_docs, sentences[sentences["doc_id"].isin(chunk_docs["doc_id"])].reset_index(drop=True))
-        rd.annotate(chunk)
-        parts.append(chunk.documents)
-    joined = _run(pd.concat(parts, ignore_index=True), sentences)
+    joined = annotate_in_chunks(rd, docs, sentences)
     pd.testing.assert_frame_equal(joined.documents, whole.documents, check_exact=True)
     assert rd.summarise(joined) == line
 
