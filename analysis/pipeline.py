@@ -130,17 +130,16 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
     total = len(STAGES)
     skip = set(run.params.get("skip", ()))
     plan = [(i, name, what, *resolve(func)) for i, (name, what, func) in enumerate(STAGES, 1)]
-    first = plan[0]
+    _, _, reading, _, read = plan[0]  # the corpus is read here; everything after works on its table
     t0 = time.perf_counter()
     if progress:
-        progress(1, total, f"{first[2]} ...")
-    summary = first[4](run)
+        progress(1, total, f"{reading} ...")
+    summary = read(run)
     if progress:
-        progress(1, total, f"{first[2]}: {summary} ({time.perf_counter() - t0:.1f} s)")
+        progress(1, total, f"{reading}: {summary} ({time.perf_counter() - t0:.1f} s)")
 
     annotators = [(name, ann) for i, name, what, ann, _ in plan[1:] if ann is not None and name not in skip]
     run.context = clean_context(run.documents)
-    eng = run.params.get("engine", "local")
     n_docs = len(run.documents)
     t_phase = time.perf_counter()
     if progress:
@@ -155,7 +154,8 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
             last[0] = now
             progress(2, total, f"per-document stages: {done} of {n} articles ({_eta(t_phase, done, n)})")
 
-    parts = engine.run_chunks(run.documents, run.params, run.context, annotators, engine=eng,
+    parts = engine.run_chunks(run.documents, run.params, run.context, annotators,
+                              engine=run.params.get("engine", "local"),
                               workers=run.params.get("workers"),
                               chunk_size=int(run.params.get("chunk_size") or engine.CHUNK_SIZE),
                               scheduler=run.params.get("scheduler"), progress=chunk_done)
