@@ -6,6 +6,9 @@ Rules, so that every count in the suite means the same thing:
 * a token is a run of letters and digits; an apostrophe or hyphen *inside* a word keeps it whole
   (``india-japan``, ``japan's``), curly apostrophes are read as straight ones; all other
   punctuation separates tokens and is dropped;
+* a token never spans white space and is lower-cased on its own, so ``tokenize(text)`` is the
+  concatenation of ``tokenize(word)`` over ``text.split()``: stages that meet the same words
+  over and over (lexical, diversity) tokenise each distinct word once;
 * possessive ``'s`` is removed (``japan's`` -> ``japan``), so an outlet's "Japan's" and "Japan"
   count together;
 * numbers are tokens (``26``, ``2014``) unless ``numbers=False``;

@@ -46,6 +46,13 @@ def copy_bundled(tmp_path) -> Path:
     return dest
 
 
+def table_run(documents, sentences):
+    """A Run holding only a documents and a sentences table (no corpus folder behind it)."""
+    from analysis.pipeline import Run
+
+    return Run(Path("unused"), Path("unused"), documents=documents, sentences=sentences)
+
+
 def annotate_in_chunks(module, documents, sentences, n_chunks: int = 3):
     """``module.annotate`` on ``n_chunks`` contiguous chunks of the documents, the chunks' documents joined.
 
@@ -53,14 +60,11 @@ def annotate_in_chunks(module, documents, sentences, n_chunks: int = 3):
     """
     import pandas as pd
 
-    from analysis.pipeline import Run
-
     cuts = [round(i * len(documents) / n_chunks) for i in range(n_chunks + 1)]
     parts = []
     for a, b in zip(cuts, cuts[1:]):
         docs = documents.iloc[a:b].reset_index(drop=True)
-        chunk = Run(Path("unused"), Path("unused"), documents=docs,
-                    sentences=sentences[sentences["doc_id"].isin(docs["doc_id"])].reset_index(drop=True))
+        chunk = table_run(docs, sentences[sentences["doc_id"].isin(docs["doc_id"])].reset_index(drop=True))
         module.annotate(chunk)
         parts.append(chunk.documents)
-    return Run(Path("unused"), Path("unused"), documents=pd.concat(parts, ignore_index=True), sentences=sentences)
+    return table_run(pd.concat(parts, ignore_index=True), sentences)

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from scipy.stats import hypergeom
 
 import analysis.diversity as dv
-from conftest import annotate_in_chunks
+from conftest import annotate_in_chunks, table_run
 from analysis.diversity import HDD_SAMPLE, MATTR_WINDOW, MTLD_THRESHOLD, diversity, hdd, mattr, mtld, ttr
 
 tokens_st = st.lists(st.sampled_from("abcdefgh"), min_size=1, max_size=80)
@@ -214,15 +214,6 @@ def test_mattr_total_is_the_sum_of_window_types():
                                                     for s in range(len(toks) - window + 1))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="abAB\u03a3\u0130'\u2019-. ,\t\n_1", max_size=60))
-def test_tokenize_is_word_local(text):
-    """The premise of tokenising each distinct word once: a text's tokens are its words' tokens."""
-    from analysis.tokens import tokenize
-
-    assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
-
-
 def _old_diversity(sentences):
     """The table as the module made it before the fast path: reference functions on each document's tokens."""
     from analysis.tokens import tokenize
@@ -254,16 +245,10 @@ def test_diversity_table_equals_reference_on_corpora(corpus_units):
     pd.testing.assert_frame_equal(new, old, check_exact=True)
 
 
-def _run(documents, sentences):
-    from analysis.pipeline import Run
-
-    return Run(Path("unused"), Path("unused"), documents=documents, sentences=sentences)
-
-
 def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(corpus_units):
     docs, sentences = corpus_units
     docs = docs[["doc_id", "outlet"]].reset_index(drop=True)
-    whole = _run(docs.copy(), sentences.copy())
+    whole = table_run(docs.copy(), sentences.copy())
     assert dv.stage(whole) == f"diversity of {len(docs)} documents"
     pd.testing.assert_frame_equal(whole.documents, docs.merge(_old_diversity(sentences), on="doc_id", how="left"),
                                   check_exact=True)
@@ -274,7 +259,7 @@ def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(co
 
 def test_summarise_counts_documents_with_sentences():
     sents = pd.DataFrame({"doc_id": ["d1", "d2"], "sent_idx": [0, 0], "text": ["The navy sailed.", ""]})
-    run = _run(pd.DataFrame({"doc_id": ["d1", "d2", "none"]}), sents)
+    run = table_run(pd.DataFrame({"doc_id": ["d1", "d2", "none"]}), sents)
     dv.annotate(run)
     assert run.documents["doc_id"].tolist() == ["d1", "d2", "none"]
     assert run.documents.loc[1:, list(dv.MEASURES)].isna().all().all()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import analysis.readability as rd
-from conftest import annotate_in_chunks
+from conftest import annotate_in_chunks, table_run
 
 SENTENCES = pd.DataFrame({
     "doc_id": ["d1", "d1", "d1", "d2"],
@@ -285,16 +285,10 @@ def test_fast_scores_equal_textstat_on_any_unicode(text):
 
 # --- the per-document contract ------------------------------------------------------------------
 
-def _run(documents, sentences):
-    from analysis.pipeline import Run
-
-    return Run(Path("unused"), Path("unused"), documents=documents, sentences=sentences)
-
-
 def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(corpus_units):
     docs, sentences = corpus_units
     docs = docs[["doc_id", "outlet"]].reset_index(drop=True)
-    whole = _run(docs.copy(), sentences.copy())
+    whole = table_run(docs.copy(), sentences.copy())
     line = rd.stage(whole)
     n_flag = int((whole.documents["readability_note"] != "").sum())
     assert line == f"{len(docs)} documents scored, {n_flag} flagged as short for some formulas"
@@ -307,7 +301,7 @@ def test_annotate_on_chunks_equals_whole_and_stage_is_annotate_then_summarise(co
 
 def test_summarise_counts_only_documents_with_text():
     docs = pd.DataFrame({"doc_id": ["d1", "d2", "empty"]})
-    run = _run(docs, SENTENCES)
+    run = table_run(docs, SENTENCES)
     rd.annotate(run)
     assert run.documents["doc_id"].tolist() == ["d1", "d2", "empty"]
     assert pd.isna(run.documents.loc[2, "flesch_reading_ease"])

@@ -102,3 +102,10 @@ def test_possessive_removal_equals_the_documented_pattern(text):
 
     expected = [POSSESSIVE.sub("", t) for t in TOKEN.findall(text.replace("’", "'").replace("‘", "'").lower())]
     assert tokenize(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abAB\u03a3\u0130'\u2019-. ,\t\n_1", max_size=60))
+def test_tokenize_is_word_local(text):
+    """What lexical and diversity rely on to tokenise each distinct word once."""
+    assert tokenize(text) == [t for w in text.split() for t in tokenize(w)]
