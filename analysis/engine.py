@@ -168,6 +168,32 @@ def run_chunks(documents: pd.DataFrame, params: dict, context: dict, annotators:
     return combine(results)
 
 
+_FORKED: dict = {}  # what map_forked's children read: set before the fork, so nothing is pickled
+
+
+def _call_forked(i: int):
+    return _FORKED["func"](*_FORKED["args"][i])
+
+
+def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
+    """``[func(*a) for a in args]`` in forked worker processes, which read this process's memory.
+
+    For work on large objects already in memory (writing the run's tables): a forked child sees
+    them without pickling, and only ``func``'s (small) results travel back. Runs in this process
+    when fork is unavailable (Windows), with one worker or one job. Give the longest jobs first.
+    """
+    workers = usable_cpus() if workers is None else int(workers)
+    if workers <= 1 or len(args) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(*a) for a in args]
+    _FORKED.update(func=func, args=args)
+    try:  # a fork-context pool starts all its processes at the first submit, after _FORKED is set
+        with ProcessPoolExecutor(max_workers=min(workers, len(args)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call_forked, range(len(args))))
+    finally:
+        _FORKED.clear()
+
+
 def _run_dask(parts_in, params, context, annotators, workers, scheduler, finished) -> None:
     try:
         from dask.distributed import Client, LocalCluster

@@ -24,12 +24,14 @@ import tempfile
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 
 from .paths import REPO_ROOT
 
 FIGURE_FORMATS = ("pdf", "svg", "png")
 CSV_BLOCK_ROWS = 100_000
+FLOAT_FORMAT = "%.10g"  # ten significant digits in every CSV
 PARQUET_MIN_ROWS = 200_000
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 _PROVENANCE: dict = {}
@@ -72,13 +74,36 @@ def atomic_write_blocks(path: Path, blocks) -> Path:
     return path
 
 
+def float_text(values: np.ndarray, fmt: str = FLOAT_FORMAT) -> np.ndarray:
+    """``fmt % v`` of every value (``""`` for NaN), as pandas' ``to_csv(float_format=fmt)`` writes them.
+
+    Each distinct bit pattern is formatted once (tables repeat values a lot: shares, counts
+    stored as floats, scores of repeated sentences), where pandas formats value by value in
+    Python; on the tables of a 1,000-article run this is several times faster.
+    """
+    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+    distinct, where = np.unique(bits, return_inverse=True)
+    text = np.array(["" if v != v else fmt % v for v in distinct.view(np.float64).tolist()], dtype=object)
+    return text[where.reshape(-1)]
+
+
+def _floats_as_text(block: pd.DataFrame) -> pd.DataFrame:
+    floats = [i for i, dtype in enumerate(block.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+    if not floats:
+        return block
+    block = block.copy(deep=False)
+    for i in floats:
+        block.isetitem(i, float_text(block.iloc[:, i].to_numpy()))
+    return block
+
+
 def csv_blocks(df: pd.DataFrame, rows: int | None = None):
     """The CSV text of ``df`` (header first) in blocks of ``rows`` rows: the bytes of one ``to_csv``."""
     rows = rows or CSV_BLOCK_ROWS
-    options = dict(index=False, lineterminator="\n", float_format="%.10g")
+    options = dict(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     yield df.iloc[:0].to_csv(**options)
     for start in range(0, len(df), rows):
-        yield df.iloc[start:start + rows].to_csv(header=False, **options)
+        yield _floats_as_text(df.iloc[start:start + rows]).to_csv(header=False, **options)
 
 
 def _check_name(name: str) -> str:

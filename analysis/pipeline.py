@@ -199,13 +199,18 @@ EXECUTION_PARAMS = ("engine", "workers", "chunk_size", "scheduler")
 
 
 def write_tables(run: Run, dest: Path) -> list[Path]:
-    """Write every table of the run to ``dest`` with provenance sidecars."""
+    """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes."""
+    from . import engine
+
     everything = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
     everything.setdefault("corpus", str(run.corpus))
     params = {k: v for k, v in everything.items() if k not in EXECUTION_PARAMS}
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
-    paths = [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES)
-             for name, df in tables.items()]
+    largest_first = sorted(tables, key=lambda name: -tables[name].size)
+    written = engine.map_forked(export.save_table,
+                                [(tables[name], name, dest, params, name in LATEX_TABLES) for name in largest_first],
+                                workers=run.params.get("workers"))
+    paths = [written[largest_first.index(name)] for name in tables]
     for artifact in run.artifacts.values():  # e.g. sparse matrices too large for a long table
         paths += artifact.save(dest)
     export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=everything),

@@ -64,6 +64,27 @@ def test_an_error_in_a_worker_process_arrives_as_the_same_one_line_error():
         engine.run_chunks(docs, {}, {}, [("fail", _fail_on_b)], workers=2, chunk_size=1)
 
 
+_PARENT_ONLY = {}
+
+
+def _read_parent_memory(key, times):
+    return _PARENT_ONLY[key] * times
+
+
+def test_map_forked_reads_the_parents_memory_and_keeps_the_order(monkeypatch):
+    monkeypatch.setitem(_PARENT_ONLY, "big", "x")  # set after the module was imported: only a fork sees it
+    args = [("big", n) for n in (5, 1, 3, 0)]
+    assert engine.map_forked(_read_parent_memory, args, workers=2) == ["xxxxx", "x", "xxx", ""]
+    assert engine.map_forked(_read_parent_memory, args, workers=1) == ["xxxxx", "x", "xxx", ""]
+    assert engine._FORKED == {}
+
+
+def test_map_forked_passes_a_childs_error_on():
+    with pytest.raises(KeyError, match="missing"):
+        engine.map_forked(_read_parent_memory, [("missing", 1), ("missing", 2)], workers=2)
+    assert engine._FORKED == {}
+
+
 def _tables(corpus, out, **params) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -72,9 +93,10 @@ def _tables(corpus, out, **params) -> Path:
 
 
 def _same_csvs(a: Path, b: Path) -> None:
-    names = sorted(p.name for p in a.glob("*.csv"))
-    assert names == sorted(p.name for p in b.glob("*.csv"))
-    assert len(names) > 30
+    """Same tables, LaTeX copies and provenance sidecars (how the work was spread is only in run.json)."""
+    names = sorted(p.name for p in a.iterdir() if p.suffix in (".csv", ".tex", ".json") and p.name != "run.json")
+    assert names == sorted(p.name for p in b.iterdir() if p.suffix in (".csv", ".tex", ".json") and p.name != "run.json")
+    assert len([n for n in names if n.endswith(".csv")]) > 30
     differ = [n for n in names if not filecmp.cmp(a / n, b / n, shallow=False)]
     assert differ == [], f"tables that differ between engines: {differ}"
 

@@ -9,8 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from analysis import __version__, export  # noqa: E402
 from analysis.paths import BUNDLED_CORPUS  # noqa: E402
@@ -201,3 +204,15 @@ def test_large_tables_are_also_written_as_parquet(tmp_path, monkeypatch):
     first = (tmp_path / "large.parquet").read_bytes()
     export.save_table(large, "large", tmp_path)
     assert (tmp_path / "large.parquet").read_bytes() == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 0.5, 1 / 3, 5e-324]),
+                max_size=40),
+       st.sampled_from(["float64", "float32"]), st.integers(1, 7))
+def test_floats_are_written_as_pandas_float_format_writes_them(values, dtype, rows):
+    with np.errstate(over="ignore"):  # float32 overflows to inf, which is a value like any other
+        df = pd.DataFrame({"x": np.array(values, dtype=np.float64).astype(dtype), "name": "a"})
+    df["y"] = df["x"] * 2  # a second float column, and NaN beside text
+    expected = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    assert "".join(export.csv_blocks(df, rows=rows)) == expected
