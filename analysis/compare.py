@@ -46,10 +46,13 @@ SMALL_SAMPLE_NOTE = (
 
 
 def bootstrap_mean(values, n_boot: int = N_BOOT, confidence: float = CONFIDENCE,
-                   random_state: int = 0) -> tuple[float, float, float]:
+                   random_state: int = 0, draws: dict | None = None) -> tuple[float, float, float]:
     """Mean of ``values`` and its percentile bootstrap interval ``(mean, low, high)``.
 
     An empty input gives ``(nan, nan, nan)``; a single value gives that value three times.
+    ``draws`` (a dict, empty at first) keeps the resampled indices for reuse by later calls with
+    the same ``random_state``: a generator seeded alike draws the same indices for the same
+    number of values, so several measures of one group are resampled with one draw.
 
     References
     ----------
@@ -62,9 +65,9 @@ def bootstrap_mean(values, n_boot: int = N_BOOT, confidence: float = CONFIDENCE,
     mean = float(x.mean())
     if x.size == 1 or np.all(x == x[0]):
         return mean, mean, mean
-    rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
     if x.size > INDEX_MAX:
+        rng = np.random.default_rng(random_state)
         values, counts = np.unique(x, return_counts=True)
         if values.size > MAX_DISTINCT:
             from scipy.stats import norm
@@ -73,7 +76,13 @@ def bootstrap_mean(values, n_boot: int = N_BOOT, confidence: float = CONFIDENCE,
             return mean, mean - half, mean + half
         means = rng.multinomial(x.size, counts / x.size, size=n_boot) @ values / x.size
     else:
-        means = x[rng.integers(0, x.size, size=(n_boot, x.size))].mean(axis=1)
+        key = (random_state, n_boot, x.size)
+        idx = draws.get(key) if draws is not None else None
+        if idx is None:
+            idx = np.random.default_rng(random_state).integers(0, x.size, size=(n_boot, x.size))
+            if draws is not None:
+                draws[key] = idx
+        means = x[idx].mean(axis=1)
     low, high = np.quantile(means, [alpha, 1 - alpha])
     return mean, float(low), float(high)
 
@@ -91,14 +100,43 @@ def by_group(df: pd.DataFrame, group_cols, value_col: str, n_boot: int = N_BOOT,
     name, so adding or removing an outlet does not change another outlet's interval.
     """
     group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
-    rows = []
-    for key, grp in df.groupby(group_cols, sort=True):
-        vals = grp[value_col].to_numpy(dtype=float)
-        vals = vals[~np.isnan(vals)]
-        key = key if isinstance(key, tuple) else (key,)
-        mean, low, high = bootstrap_mean(vals, n_boot, confidence, random_state + _group_seed(key))
-        rows.append((*key, mean, low, high, int(vals.size)))
+    rows = _grouped_intervals(df, group_cols, [value_col], n_boot, confidence, random_state)[0]
     return pd.DataFrame(rows, columns=[*group_cols, "mean", "ci_low", "ci_high", "n"])
+
+
+def by_group_measures(df: pd.DataFrame, group_cols, value_cols, n_boot: int = N_BOOT,
+                      confidence: float = CONFIDENCE, random_state: int = 0) -> pd.DataFrame:
+    """:func:`by_group` of each of ``value_cols``, stacked: ``<group_cols>, measure, mean, ci_low, ci_high, n``.
+
+    The rows are those of ``by_group`` for each column in turn, number for number; a group's
+    columns are resampled with one draw of indices where they have the same number of values
+    (the same seed draws the same indices), which on many small groups (outlets within
+    thousands of events) costs one draw instead of one per measure.
+    """
+    group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
+    rows = _grouped_intervals(df, group_cols, value_cols, n_boot, confidence, random_state)
+    stacked = [(*r[:len(group_cols)], col, *r[len(group_cols):]) for col, part in zip(value_cols, rows) for r in part]
+    return pd.DataFrame(stacked, columns=[*group_cols, "measure", "mean", "ci_low", "ci_high", "n"])
+
+
+def _grouped_intervals(df, group_cols: list, value_cols, n_boot, confidence, random_state) -> list[list[tuple]]:
+    """For each of ``value_cols``, the rows ``(*key, mean, low, high, n)`` of every group in key order."""
+    grouped = df.groupby(group_cols, sort=True)
+    codes = grouped.ngroup().to_numpy()
+    keys = grouped.size().index
+    order = np.argsort(codes, kind="stable")  # each group's rows, in their order in df
+    order = order[codes[order] >= 0]  # rows with a missing group name belong to no group
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    values = [df[col].to_numpy(dtype=float)[order] for col in value_cols]
+    rows: list[list] = [[] for _ in value_cols]
+    for g, key in enumerate(keys):
+        key = key if isinstance(key, tuple) else (key,)
+        seed, draws = random_state + _group_seed(key), {}
+        for vals, out in zip(values, rows):
+            vals = vals[bounds[g]:bounds[g + 1]]
+            vals = vals[~np.isnan(vals)]
+            out.append((*key, *bootstrap_mean(vals, n_boot, confidence, seed, draws), int(vals.size)))
+    return rows
 
 
 def share_by_group(df: pd.DataFrame, group_cols, indicator_col: str, **kwargs) -> pd.DataFrame:

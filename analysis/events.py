@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .compare import by_group
+from .compare import by_group_measures
 
 TONE_MEASURES = ("sentiment_vader",)
 
@@ -38,17 +38,15 @@ def event_outlet(sentences: pd.DataFrame, documents: pd.DataFrame, random_state:
     docs = documents[["doc_id", "outlet", "event"]]
     sents = sentences.merge(docs, on="doc_id", how="left")
     n_docs = docs.groupby(["event", "outlet"]).size().rename("n_docs").reset_index()
-    parts = []
-    for measure in _measures(sentences):
-        tab = by_group(sents, ["event", "outlet"], measure, random_state=random_state)
-        event_value = sents.groupby("event")[measure].mean().rename("event_value")
-        tab = tab.merge(event_value, left_on="event", right_index=True)
-        tab.insert(2, "measure", measure)
-        parts.append(tab)
-    if not parts:
+    measures = _measures(sentences)
+    if not measures:
         return pd.DataFrame(columns=["event", "outlet", "measure", "n_docs", "n_sentences", "value", "ci_low",
                                      "ci_high", "event_value", "diff"])
-    out = pd.concat(parts, ignore_index=True).rename(columns={"mean": "value", "n": "n_sentences"})
+    tab = by_group_measures(sents, ["event", "outlet"], measures, random_state=random_state)
+    event_value = sents.groupby("event")[measures].mean().melt(ignore_index=False, var_name="measure",
+                                                               value_name="event_value")
+    tab = tab.merge(event_value.reset_index(), on=["event", "measure"])
+    out = tab.rename(columns={"mean": "value", "n": "n_sentences"})
     out["diff"] = out["value"] - out["event_value"]
     out = out.merge(n_docs, on=["event", "outlet"], how="left")
     cols = ["event", "outlet", "measure", "n_docs", "n_sentences", "value", "ci_low", "ci_high", "event_value", "diff"]

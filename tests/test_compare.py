@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.compare import bootstrap_mean, by_group, share_by_group
+from analysis.compare import bootstrap_mean, by_group, by_group_measures, share_by_group
 
 
 def test_two_values_known_answer():
@@ -81,3 +81,20 @@ def test_many_distinct_values_use_the_normal_limit_of_the_bootstrap():
     assert (low, high) == pytest.approx((mean - half, mean + half), abs=1e-12)
     _, ref_low, ref_high = _index_bootstrap(x, 0)
     assert abs(low - ref_low) < 0.1 * half and abs(high - ref_high) < 0.1 * half
+
+
+def test_measures_of_a_group_share_one_draw_and_give_by_groups_numbers():
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"event": rng.choice(["e1", "e2", "e3"], 300), "outlet": rng.choice(["A", "B"], 300),
+                       "tone": rng.normal(size=300), "frame": rng.integers(0, 2, 300).astype(float)})
+    df.loc[::7, "tone"] = np.nan  # fewer values than the frame column in some groups: a draw of their own
+    stacked = by_group_measures(df, ["event", "outlet"], ["frame", "tone"], random_state=3)
+    one_by_one = pd.concat([by_group(df, ["event", "outlet"], col, random_state=3).assign(measure=col)
+                            for col in ("frame", "tone")], ignore_index=True)
+    pd.testing.assert_frame_equal(stacked, one_by_one[stacked.columns])
+    draws = {}
+    x = df["tone"].to_numpy()[:40]
+    assert bootstrap_mean(x, random_state=5, draws=draws) == bootstrap_mean(x, random_state=5)
+    assert list(draws) == [(5, 2000, 40)]
+    y = x[::-1].copy()  # same seed, same size: the cached indices give the uncached numbers
+    assert bootstrap_mean(y, random_state=5, draws=draws) == bootstrap_mean(y, random_state=5)
