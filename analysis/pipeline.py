@@ -340,6 +340,19 @@ def _promote(stage_dir: Path, out: Path) -> None:
     shutil.rmtree(stage_dir, ignore_errors=True)
 
 
+def _write_with_progress(run: Run, dest: Path, progress=None) -> None:
+    """:func:`write_tables`, with a line before and after (on a large corpus writing takes minutes)."""
+    step = len(STAGES)
+    t0 = time.perf_counter()
+    if progress:
+        progress(step, step, "writing the tables ...")
+    write_tables(run, dest)
+    files = [p for p in dest.iterdir() if p.is_file()]
+    size = sum(p.stat().st_size for p in files) / 1e6
+    if progress:
+        progress(step, step, f"writing the tables: {len(files)} files, {size:,.0f} MB ({time.perf_counter() - t0:.1f} s)")
+
+
 def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool = True, progress=None) -> Path:
     """Build the features, write the tables (and run the notebooks) atomically into ``out``."""
     params = dict(params or {}, corpus=str(corpus))
@@ -352,7 +365,7 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
     export.set_provenance(**corpus_fingerprint(corpus))
     try:
         run = build(corpus, out, params, progress=progress)
-        write_tables(run, stage_dir / "tables")
+        _write_with_progress(run, stage_dir / "tables", progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)
             render_html(stage_dir, progress=progress)

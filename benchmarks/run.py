@@ -8,8 +8,10 @@ Usage (from the repository root, with the project's virtual environment)::
 For each size N the script makes (or reuses) the corpus ``benchmarks/work/corpus-N-seedS`` with
 :mod:`make_corpus`, runs the suite on it in a subprocess and records
 
-* wall time, articles per second, CPU time (user + system) and peak resident memory of the run
-  (``ru_maxrss`` of that child, from ``os.wait4``);
+* wall time, articles per second, CPU time (user + system) and peak memory of the run: of all
+  its processes together (the sum of their proportional set sizes, sampled every 0.1 s:
+  :func:`tree_memory`), overall and between one stage's line and the next; and ``ru_maxrss`` of
+  the main process (from ``os.wait4``);
 * each stage's time as the suite itself reports it in its progress lines
   (``[5/14] scoring readability: ... (2.3 s)``), and as measured here between the stage's start
   and end lines (two decimals); what is left of the wall time is start-up, imports and writing tables;
@@ -50,6 +52,7 @@ START = re.compile(r"^\[(\d+)/(\d+)\] (.*) \.\.\.$")
 
 
 PHASE = "per-document phase"
+WRITING = "writing the tables"  # the suite's line after the last stage
 
 
 def stage_names() -> dict[str, str]:
@@ -98,6 +101,7 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     stages, started, tail = [], {}, []
+    peak_since = [0]  # peak memory of the run's processes since the last finished stage
 
     def read():
         for line in proc.stderr:
@@ -112,7 +116,9 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
                 name = _stage_of(m.group(3), names)
                 stages.append({"step": int(m.group(1)), "stage": name, "what": m.group(3), "summary": m.group(4),
                                "reported_s": float(m.group(5)),
-                               "observed_s": round(now - started[name], 3) if name in started else None})
+                               "observed_s": round(now - started[name], 3) if name in started else None,
+                               "peak_memory_mib": round(peak_since[0] / 2**20, 1) if peak_since[0] else None})
+                peak_since[0] = 0
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
@@ -120,7 +126,8 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
     deadline = None if timeout is None else t0 + timeout
     peak_tree = 0
     while True:
-        peak_tree = max(peak_tree, tree_rss(proc.pid))
+        mem = tree_memory(proc.pid)
+        peak_tree, peak_since[0] = max(peak_tree, mem), max(peak_since[0], mem)
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -138,14 +145,19 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
                        "reported_s": None, "observed_s": round(wall - started[name], 3), "unfinished": True})
     return {"command": cmd, "returncode": proc.returncode, "timed_out": timed_out, "wall_s": round(wall, 3),
             "cpu_user_s": round(usage.ru_utime, 3), "cpu_system_s": round(usage.ru_stime, 3),
-            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_tree_rss_mib": round(peak_tree / 2**20, 1),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "peak_memory_mib": round(peak_tree / 2**20, 1),
             "stages": stages,
             "other_s": round(wall - sum(s["observed_s"] for s in stages if s["observed_s"] is not None), 3),
             "stderr_tail": tail if proc.returncode else []}
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (the suite's worker processes too)."""
+def tree_memory(pid: int) -> int:
+    """Bytes of memory a process and all its descendants use now (the suite's worker processes too).
+
+    The sum of their proportional set sizes (PSS: each shared page divided among the processes
+    sharing it), so the tables a forked writer shares with the main process count once; plain
+    resident sizes would count them in every process. Falls back to RSS where PSS is unknown.
+    """
     try:
         import psutil
 
@@ -153,7 +165,8 @@ def tree_rss(pid: int) -> int:
         total = 0
         for p in [root, *root.children(recursive=True)]:
             try:
-                total += p.memory_info().rss
+                info = p.memory_full_info()
+                total += getattr(info, "pss", info.rss)
             except psutil.Error:
                 pass
         return total
@@ -200,7 +213,7 @@ def print_table(results: list[dict], names: list[str], exps: dict) -> None:
         s = r["suite"]
         status = "timed out" if s["timed_out"] else ("ok" if s["returncode"] == 0 else f"exit {s['returncode']}")
         print(f"{r['n']:>6} {s['wall_s']:>8.1f} {r['articles_per_s']:>7.2f} {s['cpu_user_s'] + s['cpu_system_s']:>8.1f} "
-              f"{s['peak_tree_rss_mib']:>9.0f} {r['baseline']['seconds']:>7.3f} {r['ratio_to_baseline']:>7.0f}  {status}")
+              f"{s['peak_memory_mib']:>9.0f} {r['baseline']['seconds']:>7.3f} {r['ratio_to_baseline']:>7.0f}  {status}")
     print("\nper-stage seconds (as reported by the suite; 'other' = start-up, imports, writing tables)")
     header = f"{'stage':<18}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results)
     print(header + (f"{'exponent':>10}" if exps else ""))
@@ -220,6 +233,11 @@ def print_table(results: list[dict], names: list[str], exps: dict) -> None:
         print(row + (f"{e if e is not None else '-':>10}" if exps else ""))
     if exps:
         print(f"{'whole run':<18}" + " " * 10 * len(results) + f"{exps.get('wall') or '-':>10}")
+    print("\npeak MiB (PSS, all the run's processes) between a stage's line and the one before")
+    for name in order:
+        peaks = [[s.get("peak_memory_mib") for s in r["suite"]["stages"] if s["stage"] == name] for r in results]
+        if any(p and p[0] for p in peaks):
+            print(f"{name:<18}" + "".join(f"{p[0]:>10.0f}" if p and p[0] else f"{'-':>10}" for p in peaks))
 
 
 def main(argv=None) -> int:
@@ -250,13 +268,13 @@ def main(argv=None) -> int:
         a, b = results[-2], results[-1]
         if not (a["suite"]["timed_out"] or b["suite"]["timed_out"]):
             exps["wall"] = exponent(a["n"], a["suite"]["wall_s"], b["n"], b["suite"]["wall_s"])
-        for name in [PHASE, *names.values()]:
+        for name in [PHASE, *names.values(), WRITING]:
             ta = [s["reported_s"] for s in a["suite"]["stages"] if s["stage"] == name]
             tb = [s["reported_s"] for s in b["suite"]["stages"] if s["stage"] == name]
             if ta and tb and not any(s.get("unfinished") for s in a["suite"]["stages"] + b["suite"]["stages"]
                                      if s["stage"] == name):
                 exps[name] = exponent(a["n"], ta[0], b["n"], tb[0])
-    print_table(results, [PHASE, *names.values()], exps)
+    print_table(results, [PHASE, *names.values(), WRITING], exps)
     args.results.mkdir(parents=True, exist_ok=True)
     dest = args.results / f"{dt.date.today().isoformat()}-{'-'.join(map(str, sizes))}.json"
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "seed": args.seed, "sizes": sizes,
