@@ -208,7 +208,7 @@ def machine() -> dict:
 
 def print_table(results: list[dict], names: list[str], exps: dict) -> None:
     print(f"{'N':>6} {'wall s':>8} {'art/s':>7} {'CPU s':>8} {'peak MiB':>9} {'CV s':>7} {'x CV':>7}  status"
-          "   (peak = all processes of the run together)")
+          "   (peak = all processes of the run together, PSS)")
     for r in results:
         s = r["suite"]
         status = "timed out" if s["timed_out"] else ("ok" if s["returncode"] == 0 else f"exit {s['returncode']}")
