@@ -194,6 +194,73 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
         _FORKED.clear()
 
 
+def _write_then_exit(write, tables: dict) -> None:
+    try:
+        write(tables)
+    except BaseException:  # the main process writes these tables again and reports any error itself
+        os._exit(1)
+    os._exit(0)
+
+
+class BackgroundWriter:
+    """Writes finished tables in forked processes while the run goes on.
+
+    The corpus-level stages run in one process, so on a machine with more cores the tables a
+    stage has finished can be written meanwhile: :meth:`submit` queues them, and whenever fewer
+    than ``slots`` children are writing (checked at each submit, never waiting), a child is
+    forked that sees the queued tables as they are (copy-on-write: nothing is pickled or copied)
+    and writes them with ``write(tables)``. :meth:`finish` waits for the children that started
+    and returns, by name, the stamps of the tables they wrote; tables still queued or written
+    by a child that failed are left out, so the caller writes them itself (and meets any error
+    in its own process). ``slots=0`` or no fork (Windows): nothing runs.
+    """
+
+    def __init__(self, write, slots: int):
+        self.write = write
+        self.slots = max(0, int(slots)) if "fork" in multiprocessing.get_all_start_methods() else 0
+        self.pending: list = []
+        self.running: list = []
+        self.done: dict = {}
+
+    def submit(self, tables: dict, stamps: dict | None = None) -> None:
+        """Queue ``tables`` (name -> table); :meth:`finish` reports ``stamps`` (name -> what the
+        caller wants back, e.g. the table's shape now; default: the tables) once they are written."""
+        if self.slots and tables:
+            self.pending.append((dict(tables), dict(stamps if stamps is not None else tables)))
+        self._advance()
+
+    def _advance(self) -> None:
+        for proc, stamps in [r for r in self.running if not r[0].is_alive()]:
+            self._collect(proc, stamps)
+        while self.pending and len(self.running) < self.slots:
+            tables, stamps = self.pending.pop(0)
+            proc = multiprocessing.get_context("fork").Process(target=_write_then_exit, args=(self.write, tables),
+                                                               daemon=True)
+            proc.start()
+            self.running.append((proc, stamps))
+
+    def _collect(self, proc, stamps) -> None:
+        proc.join()
+        self.running.remove((proc, stamps))
+        if proc.exitcode == 0:
+            self.done.update(stamps)
+
+    def finish(self) -> dict:
+        self.pending.clear()  # never started: the caller writes them, on all its cores
+        while self.running:
+            self._collect(*self.running[0])
+        return self.done
+
+    def abort(self) -> None:
+        """Stop every child (the run failed; its staging folder is about to be removed)."""
+        self.pending.clear()
+        for proc, _ in self.running:
+            proc.terminate()
+        for proc, _ in self.running:
+            proc.join()
+        self.running = []
+
+
 def _run_dask(parts_in, params, context, annotators, workers, scheduler, finished) -> None:
     try:
         from dask.distributed import Client, LocalCluster

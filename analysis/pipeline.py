@@ -115,13 +115,14 @@ def _eta(t0: float, done: int, total: int) -> str:
     return f"{elapsed:.0f} s elapsed, about {left:.0f} s left" if done else f"{elapsed:.0f} s elapsed"
 
 
-def build(corpus, out, params: dict | None = None, progress=None) -> Run:
+def build(corpus, out, params: dict | None = None, progress=None, finished=None) -> Run:
     """Run every stage in memory; ``progress(step, total, message)`` is told of each step.
 
     Phase 1 runs the per-document part of every stage on chunks of documents (engine, workers
     and chunk size from ``params``: ``engine``, ``workers``, ``chunk_size``, ``scheduler``);
     phase 2 runs the corpus-level parts in stage order. Each stage's line reports the seconds it
-    took, summed over the chunks for its per-document part.
+    took, summed over the chunks for its per-document part. ``finished(tables)``, when given, is
+    told of the tables each step adds or replaces, as soon as they exist (to write them meanwhile).
     """
     from . import engine
     from .clean import context as clean_context
@@ -161,6 +162,7 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
                               scheduler=run.params.get("scheduler"), progress=chunk_done)
     run.documents, run.paragraphs, run.sentences = parts["documents"], parts["paragraphs"], parts["sentences"]
     run.tables.update(parts["tables"])
+    _hand_over(run, {}, finished)
 
     for i, name, what, ann, summarise in plan[1:]:
         if name in skip:
@@ -170,12 +172,20 @@ def build(corpus, out, params: dict | None = None, progress=None) -> Run:
         if progress and ann is None:
             progress(i, total, f"{what} ...")
         t0 = time.perf_counter()
+        before = dict(run.tables)
         summary = summarise(run)
         seconds = time.perf_counter() - t0 + parts["seconds"].get(name, 0.0)
+        _hand_over(run, before, finished)
         if progress:
             progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
     run.tables = {k: v for k, v in run.tables.items() if not k.startswith("_")}
     return run
+
+
+def _hand_over(run: Run, before: dict, finished) -> None:
+    """Tell ``finished`` of the tables a step added or replaced (intermediate ``_`` tables aside)."""
+    if finished is not None:
+        finished({k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v})
 
 
 def documents_table(run: Run) -> pd.DataFrame:
@@ -198,24 +208,51 @@ LATEX_TABLES = {"frame_salience", "frame_prominence", "frame_validation", "senti
 EXECUTION_PARAMS = ("engine", "workers", "chunk_size", "scheduler")
 
 
-def write_tables(run: Run, dest: Path) -> list[Path]:
-    """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes."""
+def _all_params(params: dict, corpus) -> dict:
+    everything = {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()}
+    everything.setdefault("corpus", str(corpus))
+    return everything
+
+
+def _table_params(params: dict, corpus) -> dict:
+    """The parameters in every table's sidecar: all of the run's but how the work was spread."""
+    return {k: v for k, v in _all_params(params, corpus).items() if k not in EXECUTION_PARAMS}
+
+
+def _save_tables(tables: dict, dest: Path, params: dict) -> list[Path]:
+    return [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES) for name, df in tables.items()]
+
+
+def write_tables(run: Run, dest: Path, written: dict | None = None) -> list[Path]:
+    """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes.
+
+    ``written`` (name -> :func:`_signature`) lists tables already written while the run went on;
+    each is skipped if the run still holds that very table, with that shape and those columns.
+    """
     from . import engine
 
-    everything = {k: (str(v) if isinstance(v, Path) else v) for k, v in run.params.items()}
-    everything.setdefault("corpus", str(run.corpus))
-    params = {k: v for k, v in everything.items() if k not in EXECUTION_PARAMS}
+    params = _table_params(run.params, run.corpus)
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
-    largest_first = sorted(tables, key=lambda name: -tables[name].size)
-    written = engine.map_forked(export.save_table,
-                                [(tables[name], name, dest, params, name in LATEX_TABLES) for name in largest_first],
-                                workers=run.params.get("workers"))
-    paths = [written[largest_first.index(name)] for name in tables]
+    written = written or {}
+    todo = [name for name in tables if not _same(written.get(name), tables[name])]
+    largest_first = sorted(todo, key=lambda name: -tables[name].size)
+    engine.map_forked(_save_tables, [({name: tables[name]}, dest, params) for name in largest_first],
+                      workers=run.params.get("workers"))
+    paths = [dest / f"{name}.csv" for name in tables]
     for artifact in run.artifacts.values():  # e.g. sparse matrices too large for a long table
         paths += artifact.save(dest)
-    export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=everything),
-                                                      indent=2, sort_keys=True) + "\n")
+    export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=_all_params(
+        run.params, run.corpus)), indent=2, sort_keys=True) + "\n")
     return paths
+
+
+def _signature(df: pd.DataFrame) -> tuple:
+    """What a table was when it was written early (the object itself, so its id is never reused)."""
+    return df, df.shape, tuple(df.columns)
+
+
+def _same(signature: tuple | None, df: pd.DataFrame) -> bool:
+    return signature is not None and signature[0] is df and signature[1:] == (df.shape, tuple(df.columns))
 
 
 def notebooks() -> list[Path]:
@@ -340,13 +377,13 @@ def _promote(stage_dir: Path, out: Path) -> None:
     shutil.rmtree(stage_dir, ignore_errors=True)
 
 
-def _write_with_progress(run: Run, dest: Path, progress=None) -> None:
-    """:func:`write_tables`, with a line before and after (on a large corpus writing takes minutes)."""
+def _write_with_progress(run: Run, dest: Path, written: dict, progress=None) -> None:
+    """:func:`write_tables` (those not yet written), with a line before and after."""
     step = len(STAGES)
     t0 = time.perf_counter()
     if progress:
         progress(step, step, "writing the tables ...")
-    write_tables(run, dest)
+    write_tables(run, dest, written)
     files = [p for p in dest.iterdir() if p.is_file()]
     size = sum(p.stat().st_size for p in files) / 1e6
     if progress:
@@ -363,13 +400,24 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
     shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True)
     export.set_provenance(**corpus_fingerprint(corpus))
+    from .engine import BackgroundWriter, usable_cpus
+
+    workers = params.get("workers")
+    tables_dir = stage_dir / "tables"
+    writer = BackgroundWriter(lambda tables: _save_tables(tables, tables_dir, _table_params(params, corpus)),
+                              slots=(usable_cpus() if workers is None else int(workers)) - 1)
+
+    def finished(tables: dict) -> None:  # written meanwhile, on the cores the corpus-level stages leave idle
+        writer.submit(tables, {name: _signature(df) for name, df in tables.items()})
+
     try:
-        run = build(corpus, out, params, progress=progress)
-        _write_with_progress(run, stage_dir / "tables", progress)
+        run = build(corpus, out, params, progress=progress, finished=finished)
+        _write_with_progress(run, tables_dir, writer.finish(), progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)
             render_html(stage_dir, progress=progress)
     except BaseException:
+        writer.abort()
         if not (with_notebooks and sys.exc_info()[0] is NotebookError):
             shutil.rmtree(stage_dir, ignore_errors=True)
         raise

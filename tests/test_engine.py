@@ -1,5 +1,6 @@
 """The per-document phase gives the same tables however it is cut and wherever it runs."""
 import filecmp
+import time
 import warnings
 from pathlib import Path
 
@@ -131,3 +132,52 @@ def test_a_later_run_leaves_no_table_of_an_earlier_run(tmp_path):
     left = {p.name for p in (out / "tables").iterdir()}
     assert not {n for n in left if n.startswith(("topic_", "term_counts"))}, sorted(left)
     assert {"documents.csv", "sentences.csv", "run.json"} <= left
+
+
+def _write_marks(tables):
+    for name, text in tables.items():
+        if text == "fail":
+            raise OSError("disk full")
+        if text.startswith("slow"):
+            time.sleep(1)
+        Path(name).write_text(text)
+
+
+def test_background_writer_writes_in_children_and_reports_what_it_wrote(tmp_path):
+    writer = engine.BackgroundWriter(_write_marks, slots=1)
+    writer.submit({str(tmp_path / "a"): "first"}, {"a": 1})
+    writer.running[0][0].join()  # the one slot is free again: the next submit starts its child
+    writer.submit({str(tmp_path / "b"): "fail"}, {"b": 2})
+    writer.running[0][0].join()
+    writer.submit({str(tmp_path / "c"): "slow third"})
+    writer.submit({str(tmp_path / "d"): "queued"})  # the slot is still taken: left for the caller
+    done = writer.finish()
+    assert done == {"a": 1, str(tmp_path / "c"): "slow third"}  # the failed child's tables are not claimed
+    assert (tmp_path / "a").read_text() == "first" and (tmp_path / "c").read_text() == "slow third"
+    assert not (tmp_path / "b").exists() and not (tmp_path / "d").exists()
+
+
+def test_background_writer_with_no_slot_leaves_everything_to_the_caller(tmp_path):
+    writer = engine.BackgroundWriter(_write_marks, slots=0)
+    writer.submit({str(tmp_path / "a"): "first"})
+    assert writer.finish() == {} and not (tmp_path / "a").exists()
+
+
+def test_tables_written_early_are_skipped_only_while_unchanged(tmp_path):
+    from analysis.pipeline import Run, _signature, write_tables
+
+    run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": 1})
+    run.documents = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["t"]})
+    run.sentences = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["t"]})
+    kept, grown = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [1]})
+    run.tables = {"kept": kept, "grown": grown}
+    early = {"kept": _signature(kept), "grown": _signature(grown)}
+    grown["m"] = 2  # changed in place after it was written
+    dest = tmp_path / "tables"
+    dest.mkdir()
+    for name in ("kept", "grown"):
+        (dest / f"{name}.csv").write_text("written early\n")
+    write_tables(run, dest, early)
+    assert (dest / "kept.csv").read_text() == "written early\n"
+    assert (dest / "grown.csv").read_text() == "n,m\n1,2\n"
+    assert (dest / "documents.csv").exists() and (dest / "sentences.csv").exists()
