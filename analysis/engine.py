@@ -39,9 +39,15 @@ Engines
     (``tcp://host:8786``); its workers need framing-suite installed. Results are gathered in
     chunk order, so both engines give identical tables.
 
+Writing the tables (this machine, whatever the engine): :func:`map_forked` and
+:class:`BackgroundWriter` fork processes that read the tables straight from this process's
+memory (copy-on-write), so tables of millions of rows are written on other cores without being
+pickled; ``workers=1`` writes everything here.
+
 Why by hand: the stages are plain functions on pandas tables; a process pool and dask's
 ``Client.map`` already do the scheduling, and what is ours is only the cut and the concatenation
-(column order and absent metadata columns, which depend on which documents a chunk holds).
+(column order and absent metadata columns, which depend on which documents a chunk holds);
+``concurrent.futures`` pickles every argument and result, which is what the forked writers avoid.
 """
 from __future__ import annotations
 

@@ -10,6 +10,11 @@ tables to it. A stage whose work is partly per document splits it: its module's 
 does the per-document part (on any chunk of documents, anywhere: :mod:`analysis.engine`) and
 ``summarise(run)`` the corpus-level rest; ``stage`` is then the two in a row. :func:`build` runs
 every ``annotate`` first, chunk by chunk, then every ``summarise`` or ``stage`` in order.
+
+Writing overlaps the corpus-level stages: the tables each step finishes are written by a forked
+background process (:class:`analysis.engine.BackgroundWriter`) on a core the stages leave idle,
+and whatever is left (the documents and sentences tables, tables a later stage replaced) is
+written at the end, in parallel. The files are the same, byte for byte, as one writer's.
 """
 from __future__ import annotations
 
