@@ -121,12 +121,15 @@ def by_group_measures(df: pd.DataFrame, group_cols, value_cols, n_boot: int = N_
 
 def _grouped_intervals(df, group_cols: list, value_cols, n_boot, confidence, random_state) -> list[list[tuple]]:
     """For each of ``value_cols``, the rows ``(*key, mean, low, high, n)`` of every group in key order."""
-    grouped = df.groupby(group_cols, sort=True)
+    grouped = df.groupby(group_cols, sort=True, observed=True)
     codes = grouped.ngroup().to_numpy()
-    keys = grouped.size().index
+    sizes = grouped.size()
+    keys = sizes.index
     order = np.argsort(codes, kind="stable")  # each group's rows, in their order in df
     order = order[codes[order] >= 0]  # rows with a missing group name belong to no group
     bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    if not np.array_equal(np.diff(bounds), sizes.to_numpy()):  # group numbers and names out of step
+        raise RuntimeError(f"grouping by {group_cols}: pandas numbered the groups unlike their names")
     values = [df[col].to_numpy(dtype=float)[order] for col in value_cols]
     rows: list[list] = [[] for _ in value_cols]
     for g, key in enumerate(keys):
@@ -142,7 +145,7 @@ def _grouped_intervals(df, group_cols: list, value_cols, n_boot, confidence, ran
 def share_by_group(df: pd.DataFrame, group_cols, indicator_col: str, **kwargs) -> pd.DataFrame:
     """Per group: ``n_sentences, n_<indicator>, share, ci_low, ci_high`` of a 0/1 column."""
     out = by_group(df, group_cols, indicator_col, **kwargs)
-    counts = df.groupby(group_cols, sort=True)[indicator_col].sum().to_numpy()
+    counts = df.groupby(group_cols, sort=True, observed=True)[indicator_col].sum().to_numpy()
     out = out.rename(columns={"mean": "share", "n": "n_sentences"})
     out.insert(len(out.columns) - 4, "n_hits", counts.astype(int))
     return out

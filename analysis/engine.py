@@ -53,8 +53,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 
@@ -135,6 +137,11 @@ def combine(parts: list[dict]) -> dict:
             "seconds": seconds}
 
 
+def can_fork() -> bool:
+    """Forking a process that has run threads is safe enough on Linux only (macOS gave it up)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _pool_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -189,13 +196,15 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
     when fork is unavailable (Windows), with one worker or one job. Give the longest jobs first.
     """
     workers = usable_cpus() if workers is None else int(workers)
-    if workers <= 1 or len(args) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(args) <= 1 or not can_fork():
         return [func(*a) for a in args]
     _FORKED.update(func=func, args=args)
     try:  # a fork-context pool starts all its processes at the first submit, after _FORKED is set
         with ProcessPoolExecutor(max_workers=min(workers, len(args)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_call_forked, range(len(args))))
+    except (OSError, BrokenProcessPool):  # no memory or processes left to fork: do the work here
+        return [func(*a) for a in args]
     finally:
         _FORKED.clear()
 
@@ -223,26 +232,35 @@ class BackgroundWriter:
 
     def __init__(self, write, slots: int):
         self.write = write
-        self.slots = max(0, int(slots)) if "fork" in multiprocessing.get_all_start_methods() else 0
+        self.slots = max(0, int(slots)) if can_fork() else 0
         self.pending: list = []
         self.running: list = []
         self.done: dict = {}
+        self.submitted: dict = {}  # name -> how often: a table handed over twice is left to the caller
 
     def submit(self, tables: dict, stamps: dict | None = None) -> None:
         """Queue ``tables`` (name -> table); :meth:`finish` reports ``stamps`` (name -> what the
         caller wants back, e.g. the table's shape now; default: the tables) once they are written."""
         if self.slots and tables:
-            self.pending.append((dict(tables), dict(stamps if stamps is not None else tables)))
+            stamps = dict(stamps if stamps is not None else tables)
+            for name in stamps:
+                self.submitted[name] = self.submitted.get(name, 0) + 1
+            self.pending.append((dict(tables), stamps))
         self._advance()
 
     def _advance(self) -> None:
         for proc, stamps in [r for r in self.running if not r[0].is_alive()]:
             self._collect(proc, stamps)
         while self.pending and len(self.running) < self.slots:
-            tables, stamps = self.pending.pop(0)
+            tables, stamps = self.pending[0]
             proc = multiprocessing.get_context("fork").Process(target=_write_then_exit, args=(self.write, tables),
                                                                daemon=True)
-            proc.start()
+            try:
+                proc.start()
+            except OSError:  # no memory or processes left to fork: the caller writes everything
+                self.slots = 0
+                return
+            self.pending.pop(0)
             self.running.append((proc, stamps))
 
     def _collect(self, proc, stamps) -> None:
@@ -252,10 +270,12 @@ class BackgroundWriter:
             self.done.update(stamps)
 
     def finish(self) -> dict:
+        """Wait for the children that started; the stamps of what they wrote, by name."""
         self.pending.clear()  # never started: the caller writes them, on all its cores
         while self.running:
             self._collect(*self.running[0])
-        return self.done
+        # which of two writes of one name landed last is unknown: the caller writes it again
+        return {name: stamp for name, stamp in self.done.items() if self.submitted.get(name) == 1}
 
     def abort(self) -> None:
         """Stop every child (the run failed; its staging folder is about to be removed)."""

@@ -165,6 +165,8 @@ def save_table(df: pd.DataFrame, name: str, out_dir, params: dict | None = None,
         buf = io.BytesIO()
         df.to_parquet(buf, index=False, engine="pyarrow")
         atomic_write(out_dir / f"{name}.parquet", buf.getvalue())
+    else:  # a larger table of the same name, written before, leaves no Parquet copy behind
+        (out_dir / f"{name}.parquet").unlink(missing_ok=True)
     if latex:
         atomic_write(out_dir / f"{name}.tex", df.to_latex(index=False, float_format="%.3g", escape=True))
     sidecar = dict(provenance(), table=name, rows=len(df), columns=list(df.columns), parameters=params or {})

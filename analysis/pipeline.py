@@ -375,7 +375,8 @@ def _promote(stage_dir: Path, out: Path) -> None:
         for old in (out / "tables").glob("*"):
             if old.is_file() and old.name not in fresh:
                 old.unlink()
-    for path in sorted(p for p in stage_dir.rglob("*") if p.is_file()):
+    # a dot-file is a temporary file of a writer that was stopped (its table was written again)
+    for path in sorted(p for p in stage_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
         target = out / path.relative_to(stage_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         path.replace(target)
@@ -389,7 +390,7 @@ def _write_with_progress(run: Run, dest: Path, written: dict, progress=None) -> 
     if progress:
         progress(step, step, "writing the tables ...")
     write_tables(run, dest, written)
-    files = [p for p in dest.iterdir() if p.is_file()]
+    files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
     if progress:
         progress(step, step, f"writing the tables: {len(files)} files, {size:,.0f} MB ({time.perf_counter() - t0:.1f} s)")

@@ -9,7 +9,7 @@ For each size N the script makes (or reuses) the corpus ``benchmarks/work/corpus
 :mod:`make_corpus`, runs the suite on it in a subprocess and records
 
 * wall time, articles per second, CPU time (user + system) and peak memory of the run: of all
-  its processes together (the sum of their proportional set sizes, sampled every 0.1 s:
+  its processes together (the sum of their proportional set sizes, sampled every second:
   :func:`tree_memory`), overall and between one stage's line and the next; and ``ru_maxrss`` of
   the main process (from ``os.wait4``);
 * each stage's time as the suite itself reports it in its progress lines
@@ -53,6 +53,7 @@ START = re.compile(r"^\[(\d+)/(\d+)\] (.*) \.\.\.$")
 
 PHASE = "per-document phase"
 WRITING = "writing the tables"  # the suite's line after the last stage
+SAMPLE_EVERY = 1.0  # seconds between memory samples (the kernel walks each process's pages for PSS; 0.1 s cost a third of a core)
 
 
 def stage_names() -> dict[str, str]:
@@ -124,10 +125,12 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
     reader.start()
     timed_out = False
     deadline = None if timeout is None else t0 + timeout
-    peak_tree = 0
+    peak_tree, sampled = 0, 0.0
     while True:
-        mem = tree_memory(proc.pid)
-        peak_tree, peak_since[0] = max(peak_tree, mem), max(peak_since[0], mem)
+        if time.perf_counter() - sampled >= SAMPLE_EVERY:
+            sampled = time.perf_counter()
+            mem = tree_memory(proc.pid)
+            peak_tree, peak_since[0] = max(peak_tree, mem), max(peak_since[0], mem)
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -165,9 +168,11 @@ def tree_memory(pid: int) -> int:
         total = 0
         for p in [root, *root.children(recursive=True)]:
             try:
-                info = p.memory_full_info()
-                total += getattr(info, "pss", info.rss)
-            except psutil.Error:
+                try:
+                    total += p.memory_full_info().pss
+                except (AttributeError, psutil.AccessDenied):
+                    total += p.memory_info().rss
+            except psutil.Error:  # the process ended meanwhile
                 pass
         return total
     except Exception:
@@ -214,7 +219,8 @@ def print_table(results: list[dict], names: list[str], exps: dict) -> None:
         status = "timed out" if s["timed_out"] else ("ok" if s["returncode"] == 0 else f"exit {s['returncode']}")
         print(f"{r['n']:>6} {s['wall_s']:>8.1f} {r['articles_per_s']:>7.2f} {s['cpu_user_s'] + s['cpu_system_s']:>8.1f} "
               f"{s['peak_memory_mib']:>9.0f} {r['baseline']['seconds']:>7.3f} {r['ratio_to_baseline']:>7.0f}  {status}")
-    print("\nper-stage seconds (as reported by the suite; 'other' = start-up, imports, writing tables)")
+    print("\nper-stage seconds (as reported by the suite; 'other' = start-up, imports, the corpus-level parts of "
+          "stages with a per-document part, waiting for background writers)")
     header = f"{'stage':<18}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results)
     print(header + (f"{'exponent':>10}" if exps else ""))
     order = list(dict.fromkeys([*names, *(s["stage"] for r in results for s in r["suite"]["stages"])]))

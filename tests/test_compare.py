@@ -98,3 +98,32 @@ def test_measures_of_a_group_share_one_draw_and_give_by_groups_numbers():
     assert list(draws) == [(5, 2000, 40)]
     y = x[::-1].copy()  # same seed, same size: the cached indices give the uncached numbers
     assert bootstrap_mean(y, random_state=5, draws=draws) == bootstrap_mean(y, random_state=5)
+
+
+def _by_group_reference(df, group_cols, value_col, random_state=0):
+    """The loop by_group was before it cut groups from one sort: the reference its numbers must equal."""
+    from analysis.compare import _group_seed
+
+    group_cols = [group_cols] if isinstance(group_cols, str) else list(group_cols)
+    rows = []
+    for key, grp in df.groupby(group_cols, sort=True, observed=True):
+        vals = grp[value_col].to_numpy(dtype=float)
+        vals = vals[~np.isnan(vals)]
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append((*key, *bootstrap_mean(vals, random_state=random_state + _group_seed(key)), int(vals.size)))
+    return pd.DataFrame(rows, columns=[*group_cols, "mean", "ci_low", "ci_high", "n"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.sampled_from(["outlet", ["outlet", "doc"], ["doc", "outlet"]]),
+       st.booleans())
+def test_by_group_equals_the_plain_loop_over_groups(seed, group_cols, categorical):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 120))
+    df = pd.DataFrame({"outlet": rng.choice(["B", "A", "C", None], n), "doc": rng.integers(0, 4, n),
+                       "x": rng.normal(size=n).round(2)})
+    df.loc[rng.random(n) < 0.2, "x"] = np.nan
+    if categorical:  # an unused category gets no row, as in pandas' observed=True grouping
+        df["outlet"] = pd.Categorical(df["outlet"], categories=["C", "B", "A", "unused"])
+    got = by_group(df, group_cols, "x", random_state=4)
+    pd.testing.assert_frame_equal(got, _by_group_reference(df, group_cols, "x", random_state=4))

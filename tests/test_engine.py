@@ -1,5 +1,6 @@
 """The per-document phase gives the same tables however it is cut and wherever it runs."""
 import filecmp
+import os
 import time
 import warnings
 from pathlib import Path
@@ -72,14 +73,24 @@ def _read_parent_memory(key, times):
     return _PARENT_ONLY[key] * times
 
 
+forking = pytest.mark.skipif(not engine.can_fork(), reason="forked writers run on Linux only")
+
+
+def _pid(_):
+    return os.getpid()
+
+
+@forking
 def test_map_forked_reads_the_parents_memory_and_keeps_the_order(monkeypatch):
     monkeypatch.setitem(_PARENT_ONLY, "big", "x")  # set after the module was imported: only a fork sees it
     args = [("big", n) for n in (5, 1, 3, 0)]
     assert engine.map_forked(_read_parent_memory, args, workers=2) == ["xxxxx", "x", "xxx", ""]
+    assert os.getpid() not in engine.map_forked(_pid, [(i,) for i in range(4)], workers=2)
     assert engine.map_forked(_read_parent_memory, args, workers=1) == ["xxxxx", "x", "xxx", ""]
     assert engine._FORKED == {}
 
 
+@forking
 def test_map_forked_passes_a_childs_error_on():
     with pytest.raises(KeyError, match="missing"):
         engine.map_forked(_read_parent_memory, [("missing", 1), ("missing", 2)], workers=2)
@@ -143,6 +154,7 @@ def _write_marks(tables):
         Path(name).write_text(text)
 
 
+@forking
 def test_background_writer_writes_in_children_and_reports_what_it_wrote(tmp_path):
     writer = engine.BackgroundWriter(_write_marks, slots=1)
     writer.submit({str(tmp_path / "a"): "first"}, {"a": 1})
@@ -155,6 +167,15 @@ def test_background_writer_writes_in_children_and_reports_what_it_wrote(tmp_path
     assert done == {"a": 1, str(tmp_path / "c"): "slow third"}  # the failed child's tables are not claimed
     assert (tmp_path / "a").read_text() == "first" and (tmp_path / "c").read_text() == "slow third"
     assert not (tmp_path / "b").exists() and not (tmp_path / "d").exists()
+
+
+@forking
+def test_a_table_handed_over_twice_is_left_to_the_caller(tmp_path):
+    writer = engine.BackgroundWriter(_write_marks, slots=2)
+    target = str(tmp_path / "x")
+    writer.submit({target: "slow old"}, {"x": "old"})
+    writer.submit({target: "new"}, {"x": "new"})  # which child's file lands last is unknown
+    assert writer.finish() == {}
 
 
 def test_background_writer_with_no_slot_leaves_everything_to_the_caller(tmp_path):
