@@ -202,3 +202,10 @@ def test_tables_written_early_are_skipped_only_while_unchanged(tmp_path):
     assert (dest / "kept.csv").read_text() == "written early\n"
     assert (dest / "grown.csv").read_text() == "n,m\n1,2\n"
     assert (dest / "documents.csv").exists() and (dest / "sentences.csv").exists()
+
+
+def test_no_writer_is_forked_without_memory_for_a_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "room_to_fork", lambda: False)
+    writer = engine.BackgroundWriter(_write_marks, slots=1)
+    writer.submit({str(tmp_path / "a"): "first"})
+    assert writer.running == [] and writer.finish() == {} and not (tmp_path / "a").exists()
