@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -55,6 +56,21 @@ def atomic_write(path: Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextlib.contextmanager
+def _replacing(path: Path):
+    """A temporary path in ``path``'s folder to write to; moved onto ``path`` if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def atomic_write_blocks(path: Path, blocks) -> Path:
@@ -161,10 +177,9 @@ def save_table(df: pd.DataFrame, name: str, out_dir, params: dict | None = None,
     _check_name(name.replace("_", "-"))
     out_dir = Path(out_dir)
     csv_path = atomic_write_blocks(out_dir / f"{name}.csv", csv_blocks(df))
-    if len(df) >= PARQUET_MIN_ROWS:
-        buf = io.BytesIO()
-        df.to_parquet(buf, index=False, engine="pyarrow")
-        atomic_write(out_dir / f"{name}.parquet", buf.getvalue())
+    if len(df) >= PARQUET_MIN_ROWS:  # straight to the file: no copy of a large table's bytes in memory
+        with _replacing(out_dir / f"{name}.parquet") as tmp:
+            df.to_parquet(tmp, index=False, engine="pyarrow")
     else:  # a larger table of the same name, written before, leaves no Parquet copy behind
         (out_dir / f"{name}.parquet").unlink(missing_ok=True)
     if latex:
