@@ -119,15 +119,21 @@ def by_group_measures(df: pd.DataFrame, group_cols, value_cols, n_boot: int = N_
     return pd.DataFrame(stacked, columns=[*group_cols, "measure", "mean", "ci_low", "ci_high", "n"])
 
 
+def group_slices(codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``order[bounds[g]:bounds[g + 1]]`` of group ``g`` (``codes``: group numbers, -1 for none,
+    e.g. pandas' ``ngroup``), each group's rows in their order in the table; one stable sort."""
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]  # rows with a missing group name belong to no group
+    return order, np.searchsorted(codes[order], np.arange(n_groups + 1))
+
+
 def _grouped_intervals(df, group_cols: list, value_cols, n_boot, confidence, random_state) -> list[list[tuple]]:
     """For each of ``value_cols``, the rows ``(*key, mean, low, high, n)`` of every group in key order."""
     grouped = df.groupby(group_cols, sort=True, observed=True)
     codes = grouped.ngroup().to_numpy()
     sizes = grouped.size()
     keys = sizes.index
-    order = np.argsort(codes, kind="stable")  # each group's rows, in their order in df
-    order = order[codes[order] >= 0]  # rows with a missing group name belong to no group
-    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    order, bounds = group_slices(codes, len(keys))
     if not np.array_equal(np.diff(bounds), sizes.to_numpy()):  # group numbers and names out of step
         raise RuntimeError(f"grouping by {group_cols}: pandas numbered the groups unlike their names")
     values = [df[col].to_numpy(dtype=float)[order] for col in value_cols]

@@ -70,6 +70,11 @@ def usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def worker_count(workers: int | None) -> int:
+    """``workers`` as a number; ``None``: the usable CPUs."""
+    return usable_cpus() if workers is None else int(workers)
+
+
 def chunks(documents: pd.DataFrame, size: int) -> list[pd.DataFrame]:
     """Contiguous slices of ``documents`` of at most ``size`` rows (index reset)."""
     if size < 1:
@@ -172,7 +177,7 @@ def run_chunks(documents: pd.DataFrame, params: dict, context: dict, annotators:
     """Phase 1 on every chunk with the chosen engine; ``progress(n_done, n_total)`` after each chunk."""
     if engine not in ENGINES:
         raise ConfigError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}.")
-    workers = usable_cpus() if workers is None else int(workers)
+    workers = worker_count(workers)
     if workers < 1:
         raise ConfigError(f"--workers {workers}: must be at least 1.")
     parts_in = chunks(documents, chunk_size)
@@ -214,7 +219,7 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
     them without pickling, and only ``func``'s (small) results travel back. Runs in this process
     when fork is unavailable (Windows), with one worker or one job. Give the longest jobs first.
     """
-    workers = usable_cpus() if workers is None else int(workers)
+    workers = worker_count(workers)
     if workers <= 1 or len(args) <= 1 or not can_fork():
         return [func(*a) for a in args]
     _FORKED.update(func=func, args=args)

@@ -40,54 +40,35 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+@contextlib.contextmanager
+def replacing(path: Path):
+    """An open binary file in ``path``'s folder; moved onto ``path`` when the block succeeds, removed if not."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
-@contextlib.contextmanager
-def _replacing(path: Path):
-    """A temporary path in ``path``'s folder to write to; moved onto ``path`` if the block succeeds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def atomic_write(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder."""
+    with replacing(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
 
 def atomic_write_blocks(path: Path, blocks) -> Path:
     """Write an iterable of ``str`` blocks to ``path`` through a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as fh:
-            for block in blocks:
-                fh.write(block.encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with replacing(path) as fh:
+        for block in blocks:
+            fh.write(block.encode("utf-8"))
+    return Path(path)
 
 
 def float_text(values: np.ndarray, fmt: str = FLOAT_FORMAT) -> np.ndarray:
@@ -178,8 +159,8 @@ def save_table(df: pd.DataFrame, name: str, out_dir, params: dict | None = None,
     out_dir = Path(out_dir)
     csv_path = atomic_write_blocks(out_dir / f"{name}.csv", csv_blocks(df))
     if len(df) >= PARQUET_MIN_ROWS:  # straight to the file: no copy of a large table's bytes in memory
-        with _replacing(out_dir / f"{name}.parquet") as tmp:
-            df.to_parquet(tmp, index=False, engine="pyarrow")
+        with replacing(out_dir / f"{name}.parquet") as fh:
+            df.to_parquet(fh, index=False, engine="pyarrow")
     else:  # a larger table of the same name, written before, leaves no Parquet copy behind
         (out_dir / f"{name}.parquet").unlink(missing_ok=True)
     if latex:

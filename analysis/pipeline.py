@@ -228,15 +228,16 @@ def _save_tables(tables: dict, dest: Path, params: dict) -> list[Path]:
     return [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES) for name, df in tables.items()]
 
 
-def write_tables(run: Run, dest: Path, written: dict | None = None) -> list[Path]:
+def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dict | None = None) -> list[Path]:
     """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes.
 
     ``written`` (name -> :func:`_signature`) lists tables already written while the run went on;
     each is skipped if the run still holds that very table, with that shape and those columns.
+    ``sidecar``: the parameters for the tables' sidecars (default: the run's, see :func:`_table_params`).
     """
     from . import engine
 
-    params = _table_params(run.params, run.corpus)
+    params = sidecar if sidecar is not None else _table_params(run.params, run.corpus)
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
     written = written or {}
     todo = [name for name in tables if not _same(written.get(name), tables[name])]
@@ -383,13 +384,13 @@ def _promote(stage_dir: Path, out: Path) -> None:
     shutil.rmtree(stage_dir, ignore_errors=True)
 
 
-def _write_with_progress(run: Run, dest: Path, written: dict, progress=None) -> None:
+def _write_with_progress(run: Run, dest: Path, written: dict, sidecar: dict, progress=None) -> None:
     """:func:`write_tables` (those not yet written), with a line before and after."""
     step = len(STAGES)
     t0 = time.perf_counter()
     if progress:
         progress(step, step, "writing the tables ...")
-    write_tables(run, dest, written)
+    write_tables(run, dest, written, sidecar)
     files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
     if progress:
@@ -406,19 +407,19 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
     shutil.rmtree(stage_dir, ignore_errors=True)
     stage_dir.mkdir(parents=True)
     export.set_provenance(**corpus_fingerprint(corpus))
-    from .engine import BackgroundWriter, usable_cpus
+    from .engine import BackgroundWriter, worker_count
 
-    workers = params.get("workers")
     tables_dir = stage_dir / "tables"
-    writer = BackgroundWriter(lambda tables: _save_tables(tables, tables_dir, _table_params(params, corpus)),
-                              slots=(usable_cpus() if workers is None else int(workers)) - 1)
+    sidecar = _table_params(params, corpus)
+    writer = BackgroundWriter(lambda tables: _save_tables(tables, tables_dir, sidecar),
+                              slots=worker_count(params.get("workers")) - 1)
 
     def finished(tables: dict) -> None:  # written meanwhile, on the cores the corpus-level stages leave idle
         writer.submit(tables, {name: _signature(df) for name, df in tables.items()})
 
     try:
         run = build(corpus, out, params, progress=progress, finished=finished)
-        _write_with_progress(run, tables_dir, writer.finish(), progress)
+        _write_with_progress(run, tables_dir, writer.finish(), sidecar, progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)
             render_html(stage_dir, progress=progress)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compare import by_group, share_by_group
+from ..compare import by_group, group_slices, share_by_group
 from .coding import frame_columns
 
 # Position weights of the position-weighted salience (see frame_prominence).
@@ -57,12 +57,9 @@ def _per_document(sents: pd.DataFrame, names: list, weights: dict) -> pd.DataFra
     per (document, frame) would give.
     """
     gid = sents.groupby(["outlet", "doc_id"], sort=True).ngroup().to_numpy()
-    keep = np.flatnonzero(gid >= 0)
-    order = keep[np.argsort(gid[keep], kind="stable")]
-    gid = gid[order]
-    n_docs = int(gid[-1]) + 1 if gid.size else 0
-    starts = np.searchsorted(gid, np.arange(n_docs))
-    size = np.diff(np.append(starts, gid.size))
+    n_docs = int(gid.max()) + 1 if gid.size else 0
+    order, bounds = group_slices(gid, n_docs)
+    gid, starts, size = gid[order], bounds[:-1], np.diff(bounds)
     firsts = sents.iloc[order[starts]] if n_docs else sents.iloc[:0]
     headline = (sents["para_role"] == "headline").to_numpy(dtype=bool)[order]
     lede = (sents["position"] == "lede").to_numpy(dtype=bool)[order]
