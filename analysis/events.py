@@ -33,8 +33,12 @@ def _measures(sentences: pd.DataFrame) -> list[str]:
     return frames + [c for c in TONE_MEASURES if c in sentences.columns]
 
 
-def event_outlet(sentences: pd.DataFrame, documents: pd.DataFrame, random_state: int = 0) -> pd.DataFrame:
-    """Per event, outlet and measure: the value with its interval, and its difference from the event's value."""
+def event_outlet(sentences: pd.DataFrame, documents: pd.DataFrame, random_state: int = 0,
+                 workers: int = 1) -> pd.DataFrame:
+    """Per event, outlet and measure: the value with its interval, and its difference from the event's value.
+
+    ``workers`` > 1 computes the intervals of many events in forked processes, with the same numbers.
+    """
     docs = documents[["doc_id", "outlet", "event"]]
     sents = sentences.merge(docs, on="doc_id", how="left")
     n_docs = docs.groupby(["event", "outlet"]).size().rename("n_docs").reset_index()
@@ -42,7 +46,7 @@ def event_outlet(sentences: pd.DataFrame, documents: pd.DataFrame, random_state:
     if not measures:
         return pd.DataFrame(columns=["event", "outlet", "measure", "n_docs", "n_sentences", "value", "ci_low",
                                      "ci_high", "event_value", "diff"])
-    tab = by_group_measures(sents, ["event", "outlet"], measures, random_state=random_state)
+    tab = by_group_measures(sents, ["event", "outlet"], measures, random_state=random_state, workers=workers)
     event_value = sents.groupby("event")[measures].mean().melt(ignore_index=False, var_name="measure",
                                                                value_name="event_value")
     tab = tab.merge(event_value.reset_index(), on=["event", "measure"])
@@ -75,7 +79,10 @@ def stage(run) -> str:
                 "fill the 'event' column for every row to compare within events")
     if events.nunique() < 2:
         return "one event only: outlets are compared over the whole corpus"
-    per_event = event_outlet(run.sentences, docs.assign(event=events), int(run.params.get("seed", 0) or 0))
+    from .engine import worker_count
+
+    per_event = event_outlet(run.sentences, docs.assign(event=events), int(run.params.get("seed", 0) or 0),
+                             workers=worker_count(run.params.get("workers")))
     run.tables["event_outlet"] = per_event
     run.tables["event_summary"] = event_summary(per_event)
     return f"{events.nunique()} events; {per_event['measure'].nunique()} measures compared within events"

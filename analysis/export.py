@@ -5,7 +5,11 @@
   the same bytes.
 * :func:`save_table` writes CSV (and LaTeX with booktabs rules) plus a ``.json`` sidecar with
   the provenance: the corpus fingerprint, the parameters, the package version and the git
-  commit when there is one. The CSV is written in blocks of rows, so a table of millions of rows
+  commit when there is one. LaTeX is for tables a paper prints: a table of more than
+  :data:`LATEX_MAX_ROWS` rows gets none (pandas' LaTeX writer holds several kilobytes per cell:
+  a per-document table of 100,000 articles took two minutes and ~10 GB), and its sidecar says
+  so under ``"latex"``; filter it to the rows the paper needs and save that.
+  The CSV is written in blocks of rows, so a table of millions of rows
   never exists as one string; a table of :data:`PARQUET_MIN_ROWS` rows or more is also written as
   Parquet (``<name>.parquet``, pyarrow), which other tools (pandas, polars, R's arrow) read many
   times faster than the CSV.
@@ -34,6 +38,7 @@ FIGURE_FORMATS = ("pdf", "svg", "png")
 CSV_BLOCK_ROWS = 100_000
 FLOAT_FORMAT = "%.10g"  # ten significant digits in every CSV
 PARQUET_MIN_ROWS = 200_000
+LATEX_MAX_ROWS = 1_000  # more rows than pages of a paper's appendix hold
 SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 _PROVENANCE: dict = {}
 _UMASK = os.umask(0o022)
@@ -163,11 +168,20 @@ def save_table(df: pd.DataFrame, name: str, out_dir, params: dict | None = None,
             df.to_parquet(fh, index=False, engine="pyarrow")
     else:  # a larger table of the same name, written before, leaves no Parquet copy behind
         (out_dir / f"{name}.parquet").unlink(missing_ok=True)
-    if latex:
-        atomic_write(out_dir / f"{name}.tex", df.to_latex(index=False, float_format="%.3g", escape=True))
     sidecar = dict(provenance(), table=name, rows=len(df), columns=list(df.columns), parameters=params or {})
+    if latex and len(df) <= LATEX_MAX_ROWS:
+        atomic_write(out_dir / f"{name}.tex", df.to_latex(index=False, float_format="%.3g", escape=True))
+    elif latex:  # a smaller table of the same name, written before, leaves no LaTeX copy behind
+        (out_dir / f"{name}.tex").unlink(missing_ok=True)
+        sidecar["latex"] = latex_skipped(len(df))
     atomic_write(out_dir / f"{name}.json", json.dumps(sidecar, indent=2, sort_keys=True, default=str) + "\n")
     return csv_path
+
+
+def latex_skipped(rows: int) -> str:
+    """Why a table of ``rows`` rows has no ``.tex`` (see :data:`LATEX_MAX_ROWS`)."""
+    return (f"not written: {rows:,} rows, more than {LATEX_MAX_ROWS:,}; filter the CSV to the rows to print "
+            f"and save them with analysis.export.save_table(..., latex=True)")
 
 
 def file_sha256(path) -> str:

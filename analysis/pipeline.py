@@ -393,8 +393,12 @@ def _write_with_progress(run: Run, dest: Path, written: dict, sidecar: dict, pro
     write_tables(run, dest, written, sidecar)
     files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
+    long = [f"{n} ({len(df):,} rows)" for n, df in run.tables.items()
+            if n in LATEX_TABLES and len(df) > export.LATEX_MAX_ROWS]
+    note = f"; no LaTeX for {', '.join(long)}: more than {export.LATEX_MAX_ROWS:,} rows" if long else ""
     if progress:
-        progress(step, step, f"writing the tables: {len(files)} files, {size:,.0f} MB ({time.perf_counter() - t0:.1f} s)")
+        progress(step, step, f"writing the tables: {len(files)} files, {size:,.0f} MB "
+                             f"({time.perf_counter() - t0:.1f} s){note}")
 
 
 def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool = True, progress=None) -> Path:

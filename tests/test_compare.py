@@ -127,3 +127,23 @@ def test_by_group_equals_the_plain_loop_over_groups(seed, group_cols, categorica
         df["outlet"] = pd.Categorical(df["outlet"], categories=["C", "B", "A", "unused"])
     got = by_group(df, group_cols, "x", random_state=4)
     pd.testing.assert_frame_equal(got, _by_group_reference(df, group_cols, "x", random_state=4))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_quantiles_in_blocks_and_groups_over_processes_give_the_plain_loops_numbers(monkeypatch, workers):
+    import analysis.compare as compare
+
+    # small blocks and thresholds, so every path meets a block boundary and the groups are split
+    monkeypatch.setattr(compare, "QUANTILE_BLOCK", 3)
+    monkeypatch.setattr(compare, "FORK_MIN_GROUPS", 2)
+    monkeypatch.setattr(compare, "INDEX_MAX", 12)  # larger groups: counts of distinct values, or the normal limit
+    rng = np.random.default_rng(11)
+    n = 900
+    df = pd.DataFrame({"event": rng.integers(0, 40, n).astype(str), "outlet": rng.choice(["A", "B", "C"], n),
+                       "tone": rng.normal(size=n).round(1), "frame": rng.integers(0, 2, n).astype(float)})
+    df.loc[df["event"] == "7", "tone"] = 0.5  # a constant group: no resampling
+    df.loc[::9, "tone"] = np.nan
+    got = by_group_measures(df, ["event", "outlet"], ["frame", "tone"], random_state=2, workers=workers)
+    want = pd.concat([_by_group_reference(df, ["event", "outlet"], col, random_state=2).assign(measure=col)
+                      for col in ("frame", "tone")], ignore_index=True)
+    pd.testing.assert_frame_equal(got, want[got.columns])

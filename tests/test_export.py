@@ -104,6 +104,18 @@ def test_table_csv_and_latex_content(tmp_path):
     assert "\\hline" not in tex
 
 
+def test_latex_only_for_tables_a_paper_prints(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "LATEX_MAX_ROWS", 2)
+    export.save_table(TABLE, "frame_salience", tmp_path, latex=True)  # 2 rows: printed
+    assert (tmp_path / "frame_salience.tex").exists()
+    assert "latex" not in json.loads((tmp_path / "frame_salience.json").read_text())
+    export.save_table(pd.concat([TABLE] * 2), "frame_salience", tmp_path, latex=True)  # 4 rows: not
+    assert not (tmp_path / "frame_salience.tex").exists()  # the stale copy of the 2-row table is gone
+    side = json.loads((tmp_path / "frame_salience.json").read_text())
+    assert side["latex"].startswith("not written: 4 rows, more than 2;")
+    assert (tmp_path / "frame_salience.csv").read_text().count("Live Mint") == 2
+
+
 def test_table_sidecar_has_provenance(tmp_path):
     export.save_table(TABLE, "frame_salience", tmp_path, params={"seed": 7, "k": None})
     assert not (tmp_path / "frame_salience.tex").exists()
