@@ -107,10 +107,24 @@ def similarity_matrix(texts) -> np.ndarray:
     return np.clip(sim, 0.0, 1.0)
 
 
-def _stem_texts(texts) -> tuple[np.ndarray, list]:
-    """Each text's index among the distinct texts, and the content stems of each distinct text."""
+STEM_SLICE = 50_000  # distinct texts per forked job of _stem_texts
+
+
+def _stem_texts(texts, workers: int = 1) -> tuple[np.ndarray, list]:
+    """Each text's index among the distinct texts, and the content stems of each distinct text
+    (with ``workers`` > 1, slices of them stemmed in forked processes: the same stems)."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
-    return codes, [content_stems(t) for t in uniques]
+    if workers > 1 and len(uniques) >= 2 * STEM_SLICE:
+        from .engine import map_forked
+
+        parts = map_forked(_stem_slice, [(uniques, a, a + STEM_SLICE) for a in range(0, len(uniques), STEM_SLICE)],
+                           workers=workers)
+        return codes, [stems for part in parts for stems in part]
+    return codes, _stem_slice(uniques, 0, len(uniques))
+
+
+def _stem_slice(texts, start: int, stop: int) -> list:
+    return [content_stems(t) for t in texts[start:stop]]
 
 
 def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
@@ -393,7 +407,9 @@ def stage(run) -> str:
     """Pipeline stage: ``claims``, ``claim_positions``, ``claim_coverage``, ``claims_own``."""
     threshold = float(run.params.get("claims_threshold", THRESHOLD))
     body = run.sentences.loc[run.sentences["para_role"] == "paragraph", "text"]
-    stemmed = _stem_texts(body)
+    from .engine import worker_count
+
+    stemmed = _stem_texts(body, workers=worker_count(run.params.get("workers")))
     claims = group_claims(run.sentences, threshold=threshold, documents=run.documents, stemmed=stemmed)
     positions = claim_positions(claims, run.documents)
     coverage = claim_coverage(claims, positions, labels=claim_labels(claims, stemmed=stemmed))

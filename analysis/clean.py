@@ -326,15 +326,38 @@ def _strip_dateline(lines, fu, meta):
             return
 
 
-def shared_heading_keys(texts, min_docs: int = 3) -> frozenset:
-    """Keys of heading-like lines that occur in at least ``min_docs`` documents."""
+def shared_heading_keys(texts, min_docs: int = 3, workers: int = 1) -> frozenset:
+    """Keys of heading-like lines that occur in at least ``min_docs`` documents.
+
+    ``workers`` > 1 counts slices of the texts in forked processes (:func:`analysis.engine.map_forked`)
+    and adds the counts: the same keys.
+    """
+    texts = list(texts)
+    if workers > 1 and len(texts) >= 2 * HEADING_SLICE:
+        from .engine import map_forked
+
+        counts: dict[str, int] = {}
+        for part in map_forked(_heading_counts, [(texts, a, a + HEADING_SLICE)
+                                                 for a in range(0, len(texts), HEADING_SLICE)], workers=workers):
+            for k, n in part.items():
+                counts[k] = counts.get(k, 0) + n
+    else:
+        counts = _heading_counts(texts, 0, len(texts))
+    return frozenset(k for k, n in counts.items() if n >= min_docs)
+
+
+HEADING_SLICE = 2000  # texts per forked job of shared_heading_keys
+
+
+def _heading_counts(texts, start: int, stop: int) -> dict[str, int]:
+    """In how many of ``texts[start:stop]`` each heading-like line's key occurs."""
     counts: dict[str, int] = {}
-    for raw in texts:
+    for raw in texts[start:stop]:
         keys = {_key(line) for line in raw.split("\n") if line.strip() and not is_prose(" ".join(line.split()))}
         for k in keys:
             if k:
                 counts[k] = counts.get(k, 0) + 1
-    return frozenset(k for k, n in counts.items() if n >= min_docs)
+    return counts
 
 
 def clean_corpus(documents: pd.DataFrame, furniture: Furniture | None = None, shared: frozenset | None = None):
@@ -417,21 +440,36 @@ def audit_summary(audit: pd.DataFrame, blank: bool = False) -> pd.DataFrame:
 MIN_ENGLISH_SHARE = 0.2  # English news prose has 40-55% stopword tokens; German or French text 0-10%
 
 
-def warn_not_english(documents: pd.DataFrame) -> None:
-    """Warn about documents that do not look English: lexicons, dictionaries and stopwords are English."""
+ENGLISH_TABLE = "_english"  # per document: word tokens and the share of common English words (intermediate)
+
+
+def english_shares(documents: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id, n_words, english_share``: word tokens of the cleaned text and the share of them that
+    are common English words (the suite's stopword list)."""
     stop = load_stopwords()
+    rows = []
     for doc_id, text in zip(documents["doc_id"], documents["text"]):
         toks = tokenize(text, numbers=False)
-        share = sum(t in stop for t in toks) / len(toks) if toks else 0.0
-        if len(toks) >= 20 and share < MIN_ENGLISH_SHARE:
+        rows.append((doc_id, len(toks), sum(t in stop for t in toks) / len(toks) if toks else 0.0))
+    return pd.DataFrame(rows, columns=["doc_id", "n_words", "english_share"])
+
+
+def warn_not_english(documents: pd.DataFrame, shares: pd.DataFrame | None = None) -> None:
+    """Warn about documents that do not look English: lexicons, dictionaries and stopwords are English.
+
+    ``shares``: :func:`english_shares` of ``documents``, computed with the per-document part of the stage.
+    """
+    shares = english_shares(documents) if shares is None else shares
+    for doc_id, n, share in zip(shares["doc_id"], shares["n_words"], shares["english_share"]):
+        if n >= 20 and share < MIN_ENGLISH_SHARE:
             warnings.warn(f"document {doc_id!r}: only {share:.0%} of its words are common English words; the "
                           "tone lexicons, frame dictionaries and readability formulas are English, so its "
                           "numbers will be wrong. Translate it or leave it out.", CorpusWarning, stacklevel=2)
 
 
-def context(documents: pd.DataFrame) -> dict:
+def context(documents: pd.DataFrame, workers: int = 1) -> dict:
     """The one corpus-wide input of cleaning: heading-like lines recurring across documents."""
-    return {"shared_headings": shared_heading_keys(documents["raw_text"])}
+    return {"shared_headings": shared_heading_keys(documents["raw_text"], workers=workers)}
 
 
 def annotate(run) -> None:
@@ -439,10 +477,11 @@ def annotate(run) -> None:
     shared = (run.context or {}).get("shared_headings")
     run.documents, run.paragraphs, run.tables["cleaning_audit"] = clean_corpus(run.documents, shared=shared)
     run.documents = run.documents.drop(columns=["raw_text"])  # the cleaned text and the audit remain
+    run.tables[ENGLISH_TABLE] = english_shares(run.documents)
 
 
 def summarise(run) -> str:
     """Corpus-level part: the not-English check and the summary line."""
-    warn_not_english(run.documents)
+    warn_not_english(run.documents, run.tables.get(ENGLISH_TABLE))
     audit = run.tables["cleaning_audit"]
     return f"kept {int(audit['kept'].sum())} of {len(audit)} lines"

@@ -145,7 +145,7 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
         progress(1, total, f"{reading}: {summary} ({time.perf_counter() - t0:.1f} s)")
 
     annotators = [(name, ann) for i, name, what, ann, _ in plan[1:] if ann is not None and name not in skip]
-    run.context = clean_context(run.documents)
+    run.context = clean_context(run.documents, workers=engine.worker_count(run.params.get("workers")))
     n_docs = len(run.documents)
     t_phase = time.perf_counter()
     if progress:

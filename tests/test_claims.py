@@ -250,3 +250,15 @@ def test_condensed_distances_of_a_large_group_are_the_full_matrix_ones(monkeypat
     full = (x @ x.T).toarray()
     ii, jj = np.nonzero(np.triu(full >= 0.3, 1))
     assert sorted(zip(i, j)) == sorted(zip(ii, jj)) and np.array_equal(np.sort(s), np.sort(full[ii, jj]))
+
+
+def test_stems_of_slices_stemmed_in_forked_processes_are_the_same(monkeypatch):
+    import analysis.claims as claims
+
+    texts = [f"Minister {i % 7} said the exercises were strengthening ties, sentence {i}." for i in range(40)]
+    texts += texts[:10]  # repeated texts are stemmed once
+    serial = claims._stem_texts(texts)
+    monkeypatch.setattr(claims, "STEM_SLICE", 6)
+    forked = claims._stem_texts(texts, workers=2)
+    assert (forked[0] == serial[0]).all() and forked[1] == serial[1]
+    assert len(serial[1]) == 40 and serial[1][0] == ["minist", "said", "exercis", "strengthen", "tie", "sentenc"]

@@ -268,3 +268,33 @@ def test_bad_furniture_file_names_the_file(tmp_path):
     custom.write_text('phrases = ["Breaking"]\n', encoding="utf-8")
     res = clean_text("Breaking\n\n" + PARAS[0], furniture=load_furniture(custom))
     assert res.audit[0][2:4] == (False, "known furniture phrase")
+
+
+def test_shared_headings_counted_in_forked_slices_are_the_same_keys(monkeypatch):
+    import analysis.clean as clean
+
+    texts = [f"Home | World | Sport\nRelated stories\nSection {i % 4}\n{ARTICLE}\nMore from desk {i % 2}"
+             for i in range(9)]
+    serial = clean.shared_heading_keys(texts)
+    monkeypatch.setattr(clean, "HEADING_SLICE", 2)  # five slices over two forked processes
+    assert clean.shared_heading_keys(texts, workers=2) == serial
+    assert serial == {"home | world | sport", "related stories", "section 0", "more from desk 0", "more from desk 1"}
+    assert clean.shared_heading_keys(texts[:2], workers=2) == frozenset()  # in fewer than 3 documents
+
+
+def test_english_check_uses_the_shares_of_the_per_document_part():
+    import warnings
+
+    import pandas as pd
+
+    from analysis.clean import english_shares, warn_not_english
+    from analysis.errors import CorpusWarning
+
+    docs = pd.DataFrame({"doc_id": ["en", "de"], "text": [ARTICLE, " ".join(["Verteidigungsminister Treffen"] * 15)]})
+    shares = english_shares(docs)
+    assert shares["n_words"].tolist()[1] == 30 and shares["english_share"].tolist()[1] == 0.0
+    assert shares["english_share"].tolist()[0] > 0.2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_not_english(docs, shares)
+    assert [str(w.message).split(":")[0] for w in caught if w.category is CorpusWarning] == ["document 'de'"]
