@@ -51,6 +51,8 @@ Why by hand: the stages are plain functions on pandas tables; a process pool and
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -88,13 +90,15 @@ def process_chunk(documents: pd.DataFrame, params: dict, context: dict, annotato
 
     run = Run(corpus=None, out=None, params=params, context=context)
     run.documents = documents
-    seconds = {}
+    seconds, owners = {}, {}
     for name, func in annotators:
         t0 = time.perf_counter()
+        before = set(run.tables)
         func(run)
         seconds[name] = time.perf_counter() - t0
+        owners.update((table, name) for table in run.tables if table not in before)
     return {"documents": run.documents, "paragraphs": run.paragraphs, "sentences": run.sentences,
-            "tables": run.tables, "seconds": seconds, "n_documents": len(documents)}
+            "tables": run.tables, "seconds": seconds, "owners": owners, "n_documents": len(documents)}
 
 
 def _column_order(frames: list[pd.DataFrame]) -> list[str]:
@@ -129,17 +133,25 @@ def _concat(frames: list) -> pd.DataFrame | None:
 
 
 def combine(parts: list[dict]) -> dict:
-    """Concatenate the chunks' results (in chunk order) into one set of tables and summed seconds."""
+    """Concatenate the chunks' results (in chunk order) into one set of tables and summed seconds.
+
+    ``owners`` names the stage whose per-document part made each table. Each table's chunks are
+    let go as soon as it is joined, so the chunks and the whole exist side by side for one
+    table at a time, not for all of them.
+    """
     names = list(dict.fromkeys(name for p in parts for name in p["tables"]))
     seconds: dict[str, float] = {}
+    owners: dict[str, str] = {}
     for p in parts:
         for name, s in p["seconds"].items():
             seconds[name] = seconds.get(name, 0.0) + s
-    return {"documents": _concat([p["documents"] for p in parts]),
-            "paragraphs": _concat([p["paragraphs"] for p in parts]),
-            "sentences": _concat([p["sentences"] for p in parts]),
-            "tables": {n: _concat([p["tables"].get(n) for p in parts]) for n in names},
-            "seconds": seconds}
+        owners.update(p.get("owners", {}))
+    out = {"seconds": seconds, "owners": owners, "tables": {}}
+    for key in ("documents", "paragraphs", "sentences"):
+        out[key] = _concat([p.pop(key) for p in parts])
+    for name in names:
+        out["tables"][name] = _concat([p["tables"].pop(name, None) for p in parts])
+    return out
 
 
 def can_fork() -> bool:
@@ -208,6 +220,23 @@ def run_chunks(documents: pd.DataFrame, params: dict, context: dict, annotators:
 _FORKED: dict = {}  # what map_forked's children read: set before the fork, so nothing is pickled
 
 
+@contextlib.contextmanager
+def frozen_heap():
+    """Keep the objects that exist now out of garbage collections, forked children's included.
+
+    A forked child shares this process's memory until either writes to it, and a full garbage
+    collection in the child writes to every container object it walks (its reference counts
+    for the collection), so every page holding one (lists of stems, say) would be copied.
+    Frozen objects are not walked (:func:`gc.freeze`, as the ``gc`` docs advise before a fork);
+    they are unfrozen once the children are started.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _call_forked(i: int):
     return _FORKED["func"](*_FORKED["args"][i])
 
@@ -224,8 +253,8 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
         return [func(*a) for a in args]
     _FORKED.update(func=func, args=args)
     try:  # a fork-context pool starts all its processes at the first submit, after _FORKED is set
-        with ProcessPoolExecutor(max_workers=min(workers, len(args)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with frozen_heap(), ProcessPoolExecutor(max_workers=min(workers, len(args)),
+                                                mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_call_forked, range(len(args))))
     except (OSError, BrokenProcessPool):  # no memory or processes left to fork: do the work here
         return [func(*a) for a in args]
@@ -280,7 +309,8 @@ class BackgroundWriter:
             proc = multiprocessing.get_context("fork").Process(target=_write_then_exit, args=(self.write, tables),
                                                                daemon=True)
             try:
-                proc.start()
+                with frozen_heap():
+                    proc.start()
             except OSError:  # no memory or processes left to fork: the caller writes everything
                 self.slots = 0
                 return
@@ -292,6 +322,12 @@ class BackgroundWriter:
         self.running.remove((proc, stamps))
         if proc.exitcode == 0:
             self.done.update(stamps)
+
+    def written(self) -> dict:
+        """The stamps of the tables written so far, by name (children that have ended are
+        collected; nothing waits). A table handed over twice is left out, as in :meth:`finish`."""
+        self._advance()
+        return {name: stamp for name, stamp in self.done.items() if self.submitted.get(name) == 1}
 
     def finish(self) -> dict:
         """Wait for the children that started; the stamps of what they wrote, by name."""

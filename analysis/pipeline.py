@@ -26,6 +26,7 @@ import shutil
 import sys
 import time
 import warnings
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,39 @@ PROGRESS_EVERY = 5.0  # seconds between progress lines of the per-document phase
 OUTPUT_DIRS = ("tables", "figures", "notebooks", "html")
 
 
+class Tables(dict):
+    """``run.tables``: name -> table, which remembers the tables written and let go during a run.
+
+    On a large corpus the tables a stage has finished are written while the run goes on, and
+    once written a table that no later stage reads (every one but :data:`READ_LATER`) is let go,
+    so the run holds only what it still needs (:func:`build`). A stage asking for one of those
+    gets a clear error, never a silent ``None``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.released: dict[str, int] = {}  # name -> rows of the table written and let go
+
+    def release(self, name: str) -> None:
+        self.released[name] = len(self.pop(name))
+
+    def _check(self, name) -> None:
+        if name in self.released and not super().__contains__(name):
+            raise RuntimeError(f"table {name!r} was written and let go during the run; a stage that reads "
+                               "another stage's table must have it listed in analysis.pipeline.READ_LATER.")
+
+    def __getitem__(self, name):
+        self._check(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self._check(name)
+        return super().get(name, default)
+
+
+READ_LATER = {"sentence_frames"}  # tables a later stage reads (frame_validation): kept until the end
+
+
 @dataclass
 class Run:
     """Parameters of one run and the tables it has made so far."""
@@ -47,7 +81,7 @@ class Run:
     corpus: Path
     out: Path
     params: dict = field(default_factory=dict)
-    tables: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=Tables)
     documents: pd.DataFrame | None = None
     paragraphs: pd.DataFrame | None = None
     sentences: pd.DataFrame | None = None
@@ -167,7 +201,8 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
                               scheduler=run.params.get("scheduler"), progress=chunk_done)
     run.documents, run.paragraphs, run.sentences = parts["documents"], parts["paragraphs"], parts["sentences"]
     run.tables.update(parts["tables"])
-    _hand_over(run, {}, finished)
+    unread = dict(parts["owners"])  # per-document tables whose stage has not summarised them yet
+    _hand_over(run, {}, finished, keep=unread)
 
     for i, name, what, ann, summarise in plan[1:]:
         if name in skip:
@@ -179,18 +214,36 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
         t0 = time.perf_counter()
         before = dict(run.tables)
         summary = summarise(run)
+        for table in [t for t, owner in unread.items() if owner == name]:
+            del unread[table]
+            if table.startswith("_"):  # an intermediate table is read by its own stage only: let it go
+                run.tables.pop(table, None)
         seconds = time.perf_counter() - t0 + parts["seconds"].get(name, 0.0)
-        _hand_over(run, before, finished)
+        _hand_over(run, before, finished, keep=unread)
         if progress:
             progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
-    run.tables = {k: v for k, v in run.tables.items() if not k.startswith("_")}
+    released = getattr(run.tables, "released", {})
+    run.tables = Tables({k: v for k, v in run.tables.items() if not k.startswith("_")})
+    run.tables.released = released
     return run
 
 
-def _hand_over(run: Run, before: dict, finished) -> None:
-    """Tell ``finished`` of the tables a step added or replaced (intermediate ``_`` tables aside)."""
-    if finished is not None:
-        finished({k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v})
+def _hand_over(run: Run, before: dict, finished, keep=()) -> None:
+    """Tell ``finished`` of the tables a step added or replaced (intermediate ``_`` tables aside).
+
+    ``finished`` may return the tables written so far (name -> :func:`_signature`); each one the
+    run still holds as it was written, and that no later stage reads (:data:`READ_LATER`, ``keep``:
+    the per-document tables whose stage has not yet summarised them), is let go (:class:`Tables`).
+    """
+    if finished is None:
+        return
+    written = finished({k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v})
+    if not isinstance(run.tables, Tables):
+        run.tables = Tables(run.tables)
+    for name, stamp in (written or {}).items():
+        if (name not in READ_LATER and name not in keep and dict.__contains__(run.tables, name)
+                and _same(stamp, run.tables[name])):
+            run.tables.release(name)
 
 
 def documents_table(run: Run) -> pd.DataFrame:
@@ -253,12 +306,13 @@ def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dic
 
 
 def _signature(df: pd.DataFrame) -> tuple:
-    """What a table was when it was written early (the object itself, so its id is never reused)."""
-    return df, df.shape, tuple(df.columns)
+    """What a table was when it was written early: a weak reference to the object (the same object,
+    not one that took its place; weak, so a table let go is freed), its shape and its columns."""
+    return weakref.ref(df), df.shape, tuple(df.columns)
 
 
 def _same(signature: tuple | None, df: pd.DataFrame) -> bool:
-    return signature is not None and signature[0] is df and signature[1:] == (df.shape, tuple(df.columns))
+    return signature is not None and signature[0]() is df and signature[1:] == (df.shape, tuple(df.columns))
 
 
 def notebooks() -> list[Path]:
@@ -393,8 +447,8 @@ def _write_with_progress(run: Run, dest: Path, written: dict, sidecar: dict, pro
     write_tables(run, dest, written, sidecar)
     files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
-    long = [f"{n} ({len(df):,} rows)" for n, df in run.tables.items()
-            if n in LATEX_TABLES and len(df) > export.LATEX_MAX_ROWS]
+    rows = {**getattr(run.tables, "released", {}), **{n: len(df) for n, df in run.tables.items()}}
+    long = [f"{n} ({k:,} rows)" for n, k in rows.items() if n in LATEX_TABLES and k > export.LATEX_MAX_ROWS]
     note = f"; no LaTeX for {', '.join(long)}: more than {export.LATEX_MAX_ROWS:,} rows" if long else ""
     if progress:
         progress(step, step, f"writing the tables: {len(files)} files, {size:,.0f} MB "
@@ -418,8 +472,9 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
     writer = BackgroundWriter(lambda tables: _save_tables(tables, tables_dir, sidecar),
                               slots=worker_count(params.get("workers")) - 1)
 
-    def finished(tables: dict) -> None:  # written meanwhile, on the cores the corpus-level stages leave idle
+    def finished(tables: dict) -> dict:  # written meanwhile, on the cores the corpus-level stages leave idle
         writer.submit(tables, {name: _signature(df) for name, df in tables.items()})
+        return writer.written()  # what is written by now: let go unless a later stage reads it
 
     try:
         run = build(corpus, out, params, progress=progress, finished=finished)

@@ -41,10 +41,13 @@ def _nlp():
     return nlp
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of one paragraph, white space trimmed."""
+def split_sentences(text: str, doc=None) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of one paragraph, white space trimmed.
+
+    ``doc``: the paragraph already through the pipeline (:func:`split_paragraphs` passes them in batches).
+    """
     spans = []
-    for sent in _nlp()(text).sents:
+    for sent in (doc if doc is not None else _nlp()(text)).sents:
         pieces, last = [], sent.start_char
         for m in ELLIPSIS_BREAK.finditer(text, sent.start_char, sent.end_char):
             pieces.append((last, m.end()))
@@ -84,19 +87,30 @@ def _move_opening_quotes(text, spans):
     return out
 
 
+def split_paragraphs(texts) -> list[list[tuple[int, int]]]:
+    """:func:`split_sentences` of each text, the texts going through spaCy in batches (``nlp.pipe``)."""
+    texts = list(texts)
+    return [split_sentences(t, doc) for t, doc in zip(texts, _nlp().pipe(texts, batch_size=PIPE_BATCH))]
+
+
+PIPE_BATCH = 256  # paragraphs per spaCy batch
+
+
 def segment(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """The ``sentences`` table from the ``paragraphs`` table of :func:`analysis.clean.clean_corpus`."""
     rows = []
+    spans = split_paragraphs(paragraphs["text"])  # by row position
+    paragraphs = paragraphs.reset_index(drop=True)
     for doc_id, paras in paragraphs.groupby("doc_id", sort=False):
         sent_idx, lede_seen = 0, False
-        for p in paras.itertuples(index=False):
+        for at, p in zip(paras.index, paras.itertuples(index=False)):
             if p.role == "headline":
                 position = "headline"
             elif p.role == "paragraph" and not lede_seen:
                 position, lede_seen = "lede", True
             else:
                 position = "body"
-            for a, b in split_sentences(p.text):
+            for a, b in spans[at]:
                 rows.append((doc_id, p.para_idx, sent_idx, position, p.role, p.start + a, p.start + b, p.text[a:b]))
                 sent_idx += 1
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)

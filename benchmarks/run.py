@@ -102,6 +102,7 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     stages, started, tail = [], {}, []
+    last_line = [0.0]  # when the suite's previous line arrived
     peak_since = [0]  # peak memory of the run's processes since the last finished stage
 
     def read():
@@ -111,6 +112,7 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
             print(f"    {line}", file=sys.stderr, flush=True)
             tail.append(line)
             del tail[:-20]
+            since, last_line[0] = now - last_line[0], now
             if m := START.match(line):
                 started[_stage_of(m.group(3), names)] = now
             elif m := DONE.match(line):
@@ -118,6 +120,7 @@ def run_suite(corpus: Path, out: Path, timeout: float | None, extra: list[str], 
                 stages.append({"step": int(m.group(1)), "stage": name, "what": m.group(3), "summary": m.group(4),
                                "reported_s": float(m.group(5)),
                                "observed_s": round(now - started[name], 3) if name in started else None,
+                               "at_s": round(now, 3), "since_previous_line_s": round(since, 3),
                                "peak_memory_mib": round(peak_since[0] / 2**20, 1) if peak_since[0] else None})
                 peak_since[0] = 0
 

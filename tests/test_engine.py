@@ -209,3 +209,72 @@ def test_no_writer_is_forked_without_memory_for_a_copy(tmp_path, monkeypatch):
     writer = engine.BackgroundWriter(_write_marks, slots=1)
     writer.submit({str(tmp_path / "a"): "first"})
     assert writer.running == [] and writer.finish() == {} and not (tmp_path / "a").exists()
+
+
+def test_chunk_results_name_the_stage_that_made_each_table_and_combine_lets_chunks_go():
+    def a(run):
+        run.tables["_a_tmp"] = run.documents[["doc_id"]]
+
+    def b(run):
+        run.tables["b_out"] = run.documents[["doc_id"]]
+        run.tables["_a_tmp"] = run.tables["_a_tmp"].iloc[:0]  # replaced, still a's
+
+    docs = pd.DataFrame({"doc_id": ["x", "y", "z"]})
+    parts = [engine.process_chunk(c, {}, {}, [("a", a), ("b", b)]) for c in engine.chunks(docs, 2)]
+    assert parts[0]["owners"] == {"_a_tmp": "a", "b_out": "b"}
+    out = engine.combine(parts)
+    assert out["owners"] == {"_a_tmp": "a", "b_out": "b"}
+    assert out["tables"]["b_out"]["doc_id"].tolist() == ["x", "y", "z"]
+    assert all(p["tables"] == {} and "documents" not in p for p in parts)  # nothing held twice
+
+
+def test_objects_alive_at_a_fork_are_frozen_until_the_children_start():
+    import gc
+
+    before = gc.get_freeze_count()
+    with engine.frozen_heap():
+        assert gc.get_freeze_count() > before  # a child's full collection leaves them (and their pages) alone
+    assert gc.get_freeze_count() == before
+
+
+def _build_letting_go_of_everything(tmp_path, corpus):
+    """build() told, at every hand-over, that every table handed over so far is already written
+    (as BackgroundWriter.written says of those its children wrote)."""
+    from analysis.pipeline import _signature, build
+
+    handed: dict = {}
+    stamps: dict = {}
+
+    def finished(tables):
+        handed.update(tables)
+        stamps.update((name, _signature(df)) for name, df in tables.items())
+        return dict(stamps)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build(corpus, tmp_path / "out", {"workers": 1}, finished=finished), handed
+
+
+@pytest.mark.parametrize("corpus", [BUNDLED_CORPUS, EVENTS])
+def test_tables_written_during_the_run_are_let_go_unless_a_later_stage_reads_them(tmp_path, corpus):
+    from analysis.pipeline import READ_LATER, build
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = build(corpus, tmp_path / "plain", {"workers": 1})
+    run, handed = _build_letting_go_of_everything(tmp_path, corpus)  # no later stage meets a table let go
+    assert set(run.tables.released) | set(run.tables) == set(plain.tables)
+    assert set(run.tables) == READ_LATER & set(plain.tables)  # everything else was let go when written
+    assert run.tables.released["frame_prominence"] == len(plain.tables["frame_prominence"])
+    for name, df in handed.items():  # what was handed over is what the plain run made
+        pd.testing.assert_frame_equal(df, plain.tables[name])
+    with pytest.raises(RuntimeError, match="'keyness' was written and let go"):
+        run.tables.get("keyness")
+
+
+def test_a_stage_reading_a_table_let_go_stops_the_run_with_a_clear_error(tmp_path, monkeypatch):
+    import analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "READ_LATER", set())  # frame validation reads sentence_frames
+    with pytest.raises(RuntimeError, match="'sentence_frames' was written and let go.*READ_LATER"):
+        _build_letting_go_of_everything(tmp_path, BUNDLED_CORPUS)
