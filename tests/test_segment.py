@@ -14,7 +14,7 @@ def sentences(text):
     return [text[a:b] for a, b in split_sentences(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
+HARD_CASES = pytest.mark.parametrize("text, expected", [
     # a missing space after the full stop still ends the sentence
     ("The Defence Minister spoke after the attack.Rajnath Singh said India would respond.",
      ["The Defence Minister spoke after the attack.", "Rajnath Singh said India would respond."]),
@@ -54,8 +54,19 @@ def sentences(text):
     ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."]),
     ("  Leading space. Trailing space.  ", ["Leading space.", "Trailing space."]),
 ])
+
+
+@HARD_CASES
 def test_hard_cases(text, expected):
     assert sentences(text) == expected
+
+
+def test_paragraphs_in_batches_split_as_one_by_one(monkeypatch):
+    import analysis.segment as segment
+
+    texts = [text for text, _ in HARD_CASES.args[1]] * 3  # more paragraphs than one batch
+    monkeypatch.setattr(segment, "PIPE_BATCH", 4)
+    assert segment.split_paragraphs(texts) == [split_sentences(t) for t in texts]
 
 
 def test_spans_are_offsets_into_the_text():
