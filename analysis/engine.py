@@ -329,6 +329,15 @@ class BackgroundWriter:
         self._advance()
         return {name: stamp for name, stamp in self.done.items() if self.submitted.get(name) == 1}
 
+    def stop_queue(self) -> None:
+        """Start nothing more: what is queued is left to the caller (children writing go on)."""
+        self.pending.clear()
+        self._advance()  # nothing left to start: this only collects the children that have ended
+
+    def busy(self) -> set:
+        """Names of the tables the running children are writing."""
+        return {name for _, stamps in self.running for name in stamps}
+
     def finish(self) -> dict:
         """Wait for the children that started; the stamps of what they wrote, by name."""
         self.pending.clear()  # never started: the caller writes them, on all its cores

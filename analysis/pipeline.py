@@ -281,28 +281,48 @@ def _save_tables(tables: dict, dest: Path, params: dict) -> list[Path]:
     return [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES) for name, df in tables.items()]
 
 
-def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dict | None = None) -> list[Path]:
+def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dict | None = None,
+                 later=(), workers: int | None = None) -> list[Path]:
     """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes.
 
     ``written`` (name -> :func:`_signature`) lists tables already written while the run went on;
     each is skipped if the run still holds that very table, with that shape and those columns.
-    ``sidecar``: the parameters for the tables' sidecars (default: the run's, see :func:`_table_params`).
+    ``later``: names left out now (a background writer is still writing them; see
+    :func:`_write_with_progress`). ``sidecar``: the parameters for the tables' sidecars (default:
+    the run's, see :func:`_table_params`). ``workers``: default the run's.
     """
     from . import engine
 
     params = sidecar if sidecar is not None else _table_params(run.params, run.corpus)
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
     written = written or {}
-    todo = [name for name in tables if not _same(written.get(name), tables[name])]
+    todo = [name for name in tables if name not in later and not _same(written.get(name), tables[name])]
     largest_first = sorted(todo, key=lambda name: -tables[name].size)
     engine.map_forked(_save_tables, [({name: tables[name]}, dest, params) for name in largest_first],
-                      workers=run.params.get("workers"))
+                      workers=workers if workers is not None else run.params.get("workers"))
     paths = [dest / f"{name}.csv" for name in tables]
     for artifact in run.artifacts.values():  # e.g. sparse matrices too large for a long table
         paths += artifact.save(dest)
     export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=_all_params(
         run.params, run.corpus)), indent=2, sort_keys=True) + "\n")
     return paths
+
+
+def _write_rest(run: Run, dest: Path, writer, sidecar: dict) -> None:
+    """Write what the background ``writer`` has not: first, on the cores it leaves free, every
+    table it has not started on; then, once its running children end, any of theirs that failed
+    or changed since they were handed over (written after the child, so the newest version wins)."""
+    from .engine import worker_count
+
+    writer.stop_queue()  # queued and not started: written here, in parallel
+    busy = writer.busy()
+    free = max(1, worker_count(run.params.get("workers")) - len(writer.running))
+    write_tables(run, dest, writer.written(), sidecar, later=busy, workers=free)
+    done = writer.finish()
+    tables = run.tables
+    for name in busy:
+        if dict.__contains__(tables, name) and not _same(done.get(name), tables[name]):
+            _save_tables({name: tables[name]}, dest, sidecar)
 
 
 def _signature(df: pd.DataFrame) -> tuple:
@@ -438,13 +458,13 @@ def _promote(stage_dir: Path, out: Path) -> None:
     shutil.rmtree(stage_dir, ignore_errors=True)
 
 
-def _write_with_progress(run: Run, dest: Path, written: dict, sidecar: dict, progress=None) -> None:
-    """:func:`write_tables` (those not yet written), with a line before and after."""
+def _write_with_progress(run: Run, dest: Path, writer, sidecar: dict, progress=None) -> None:
+    """:func:`_write_rest` (the tables not yet written), with a line before and after."""
     step = len(STAGES)
     t0 = time.perf_counter()
     if progress:
         progress(step, step, "writing the tables ...")
-    write_tables(run, dest, written, sidecar)
+    _write_rest(run, dest, writer, sidecar)
     files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
     rows = {**getattr(run.tables, "released", {}), **{n: len(df) for n, df in run.tables.items()}}
@@ -478,7 +498,7 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
 
     try:
         run = build(corpus, out, params, progress=progress, finished=finished)
-        _write_with_progress(run, tables_dir, writer.finish(), sidecar, progress)
+        _write_with_progress(run, tables_dir, writer, sidecar, progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)
             render_html(stage_dir, progress=progress)

@@ -278,3 +278,35 @@ def test_a_stage_reading_a_table_let_go_stops_the_run_with_a_clear_error(tmp_pat
     monkeypatch.setattr(pipeline, "READ_LATER", set())  # frame validation reads sentence_frames
     with pytest.raises(RuntimeError, match="'sentence_frames' was written and let go.*READ_LATER"):
         _build_letting_go_of_everything(tmp_path, BUNDLED_CORPUS)
+
+
+@forking
+def test_the_rest_is_written_while_a_writer_runs_and_its_changed_tables_after_it(tmp_path, monkeypatch):
+    from analysis import export
+    from analysis.pipeline import Run, _save_tables, _signature, _write_rest
+
+    save = export.save_table
+
+    def slow_save(df, name, *args, **kwargs):
+        if name == "slow":
+            time.sleep(1.5)
+        return save(df, name, *args, **kwargs)
+
+    monkeypatch.setattr(export, "save_table", slow_save)  # the forked child sees it too
+    run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": 2})
+    run.documents = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["t"]})
+    run.sentences = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["t"]})
+    slow, changed, other = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [2]}), pd.DataFrame({"n": [3]})
+    run.tables = {"slow": slow, "changed": changed, "other": other}
+    dest = tmp_path / "tables"
+    dest.mkdir()
+    writer = engine.BackgroundWriter(lambda t: _save_tables(t, dest, {}), slots=1)
+    writer.submit({"slow": slow, "changed": changed}, {n: _signature(df) for n, df in (("slow", slow),
+                                                                                       ("changed", changed))})
+    writer.submit({"other": other}, {"other": _signature(other)})  # queued behind the running child
+    changed["m"] = 5  # changed in place after it was handed over
+    _write_rest(run, dest, writer, {})
+    assert (dest / "changed.csv").read_text() == "n,m\n2,5\n"  # the newer version, written after the child
+    assert (dest / "slow.csv").read_text() == "n\n1\n"
+    assert (dest / "other.csv").stat().st_mtime < (dest / "slow.csv").stat().st_mtime  # not waiting for it
+    assert (dest / "documents.csv").exists() and (dest / "run.json").exists()
