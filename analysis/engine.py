@@ -262,9 +262,15 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
         _FORKED.clear()
 
 
-def _write_then_exit(write, tables: dict) -> None:
+def _write_then_exit(write, items: list, stop, report) -> None:
+    """In a forked child: ``write`` each item's tables in turn, sending its number when it is
+    written; once ``stop`` is set, stop before the next item (the first is always written)."""
     try:
-        write(tables)
+        for i, (tables, _) in enumerate(items):
+            if i and stop.is_set():
+                break
+            write(tables)
+            report.send(i)
     except BaseException:  # the main process writes these tables again and reports any error itself
         os._exit(1)
     os._exit(0)
@@ -276,18 +282,21 @@ class BackgroundWriter:
     The corpus-level stages run in one process, so on a machine with more cores the tables a
     stage has finished can be written meanwhile: :meth:`submit` queues them, and whenever fewer
     than ``slots`` children are writing (checked at each submit, never waiting), a child is
-    forked that sees the queued tables as they are (copy-on-write: nothing is pickled or copied)
-    and writes them with ``write(tables)``, when there is memory for it (:func:`room_to_fork`). :meth:`finish` waits for the children that started
-    and returns, by name, the stamps of the tables they wrote; tables still queued or written
-    by a child that failed are left out, so the caller writes them itself (and meets any error
-    in its own process). ``slots=0`` or no fork (Windows): nothing runs.
+    forked that sees everything queued as it is (copy-on-write: nothing is pickled or copied)
+    and writes it one submission after another with ``write(tables)``, when there is memory for
+    it (:func:`room_to_fork`). Each child reports every submission as soon as it is written, so
+    :meth:`written` knows (and the caller may let those tables go) while the child goes on.
+    :meth:`finish` stops every child after the submission it is writing, waits for them, and
+    returns, by name, the stamps of the tables written; tables not written (still queued, not
+    reached, or given to a child that failed) are left out, so the caller writes them itself
+    (and meets any error in its own process). ``slots=0`` or no fork (Windows): nothing runs.
     """
 
     def __init__(self, write, slots: int):
         self.write = write
         self.slots = max(0, int(slots)) if can_fork() else 0
         self.pending: list = []
-        self.running: list = []
+        self.running: list = []  # [process, items, stop flag, end of the report pipe, numbers reported]
         self.done: dict = {}
         self.submitted: dict = {}  # name -> how often: a table handed over twice is left to the caller
 
@@ -301,58 +310,68 @@ class BackgroundWriter:
             self.pending.append((dict(tables), stamps))
         self._advance()
 
+    def _poll(self, child, wait: bool = False) -> None:
+        """Take the numbers a child has reported (all of them once it has ended, with ``wait``)."""
+        proc, items, _, conn, reported = child
+        while True:
+            try:
+                while conn.poll():
+                    i = conn.recv()
+                    reported.add(i)
+                    self.done.update(items[i][1])
+            except (EOFError, OSError):  # the child has ended and its pipe is drained
+                pass
+            if not wait or not proc.is_alive():
+                break
+            proc.join(0.05)  # reading meanwhile, so a child never waits on a full pipe
+        if wait:
+            proc.join()
+
     def _advance(self) -> None:
-        for proc, stamps in [r for r in self.running if not r[0].is_alive()]:
-            self._collect(proc, stamps)
+        for child in list(self.running):
+            self._poll(child)
+            if not child[0].is_alive():
+                self._poll(child, wait=True)
+                self.running.remove(child)
         while self.pending and len(self.running) < self.slots and room_to_fork():
-            tables, stamps = self.pending[0]
-            proc = multiprocessing.get_context("fork").Process(target=_write_then_exit, args=(self.write, tables),
-                                                               daemon=True)
+            ctx = multiprocessing.get_context("fork")
+            items, stop = list(self.pending), ctx.Event()
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_write_then_exit, args=(self.write, items, stop, send), daemon=True)
             try:
                 with frozen_heap():
                     proc.start()
             except OSError:  # no memory or processes left to fork: the caller writes everything
                 self.slots = 0
                 return
-            self.pending.pop(0)
-            self.running.append((proc, stamps))
-
-    def _collect(self, proc, stamps) -> None:
-        proc.join()
-        self.running.remove((proc, stamps))
-        if proc.exitcode == 0:
-            self.done.update(stamps)
+            send.close()  # the child holds its end: the pipe ends when the child does
+            self.pending.clear()
+            self.running.append([proc, items, stop, receive, set()])
 
     def written(self) -> dict:
-        """The stamps of the tables written so far, by name (children that have ended are
-        collected; nothing waits). A table handed over twice is left out, as in :meth:`finish`."""
+        """The stamps of the tables written so far, by name (nothing waits). A table handed
+        over twice is left out, as in :meth:`finish`."""
         self._advance()
         return {name: stamp for name, stamp in self.done.items() if self.submitted.get(name) == 1}
 
-    def stop_queue(self) -> None:
-        """Start nothing more: what is queued is left to the caller (children writing go on)."""
-        self.pending.clear()
-        self._advance()  # nothing left to start: this only collects the children that have ended
-
-    def busy(self) -> set:
-        """Names of the tables the running children are writing."""
-        return {name for _, stamps in self.running for name in stamps}
-
     def finish(self) -> dict:
-        """Wait for the children that started; the stamps of what they wrote, by name."""
+        """Stop the children after what they are writing, wait for them; the stamps of what was written."""
         self.pending.clear()  # never started: the caller writes them, on all its cores
-        while self.running:
-            self._collect(*self.running[0])
+        for child in self.running:
+            child[2].set()
+        for child in self.running:
+            self._poll(child, wait=True)
+        self.running = []
         # which of two writes of one name landed last is unknown: the caller writes it again
         return {name: stamp for name, stamp in self.done.items() if self.submitted.get(name) == 1}
 
     def abort(self) -> None:
         """Stop every child (the run failed; its staging folder is about to be removed)."""
         self.pending.clear()
-        for proc, _ in self.running:
-            proc.terminate()
-        for proc, _ in self.running:
-            proc.join()
+        for child in self.running:
+            child[0].terminate()
+        for child in self.running:
+            child[0].join()
         self.running = []
 
 

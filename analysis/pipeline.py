@@ -309,20 +309,10 @@ def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dic
 
 
 def _write_rest(run: Run, dest: Path, writer, sidecar: dict) -> None:
-    """Write what the background ``writer`` has not: first, on the cores it leaves free, every
-    table it has not started on; then, once its running children end, any of theirs that failed
-    or changed since they were handed over (written after the child, so the newest version wins)."""
-    from .engine import worker_count
-
-    writer.stop_queue()  # queued and not started: written here, in parallel
-    busy = writer.busy()
-    free = max(1, worker_count(run.params.get("workers")) - len(writer.running))
-    write_tables(run, dest, writer.written(), sidecar, later=busy, workers=free)
-    done = writer.finish()
-    tables = run.tables
-    for name in busy:
-        if dict.__contains__(tables, name) and not _same(done.get(name), tables[name]):
-            _save_tables({name: tables[name]}, dest, sidecar)
+    """Write what the background ``writer`` has not: its children stop after the table each is
+    writing, and everything not written by then (or changed since it was handed over) is
+    written here, in parallel."""
+    write_tables(run, dest, writer.finish(), sidecar)
 
 
 def _signature(df: pd.DataFrame) -> tuple:
@@ -493,7 +483,8 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
                               slots=worker_count(params.get("workers")) - 1)
 
     def finished(tables: dict) -> dict:  # written meanwhile, on the cores the corpus-level stages leave idle
-        writer.submit(tables, {name: _signature(df) for name, df in tables.items()})
+        for name, df in tables.items():  # one by one: a child reports each table as soon as it is written
+            writer.submit({name: df}, {name: _signature(df)})
         return writer.written()  # what is written by now: let go unless a later stage reads it
 
     try:

@@ -281,32 +281,39 @@ def test_a_stage_reading_a_table_let_go_stops_the_run_with_a_clear_error(tmp_pat
 
 
 @forking
-def test_the_rest_is_written_while_a_writer_runs_and_its_changed_tables_after_it(tmp_path, monkeypatch):
-    from analysis import export
+def test_a_writer_reports_each_table_when_written_and_stops_after_the_one_it_is_writing(tmp_path, monkeypatch):
+    room = [False]
+    monkeypatch.setattr(engine, "room_to_fork", lambda: room[0])
+    writer = engine.BackgroundWriter(_write_marks, slots=1)
+    for name in ("a", "b", "c"):  # no room yet: all three queued
+        writer.submit({str(tmp_path / name): f"slow {name}"}, {name: name})
+    assert writer.running == [] and len(writer.pending) == 3
+    room[0] = True
+    assert writer.written() == {}  # one child, forked now, takes all three in turn
+    assert len(writer.running) == 1 and writer.pending == []
+    while not (tmp_path / "a").exists():
+        time.sleep(0.05)
+    time.sleep(0.3)  # "a" is reported while the child writes "b"
+    assert writer.written() == {"a": "a"} and writer.running[0][0].is_alive()
+    assert writer.finish() == {"a": "a", "b": "b"}  # stopped after "b": "c" is the caller's
+    assert not (tmp_path / "c").exists()
+
+
+@forking
+def test_what_a_writer_did_not_write_or_was_changed_after_hand_over_is_written_at_the_end(tmp_path):
     from analysis.pipeline import Run, _save_tables, _signature, _write_rest
 
-    save = export.save_table
-
-    def slow_save(df, name, *args, **kwargs):
-        if name == "slow":
-            time.sleep(1.5)
-        return save(df, name, *args, **kwargs)
-
-    monkeypatch.setattr(export, "save_table", slow_save)  # the forked child sees it too
     run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": 2})
     run.documents = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["t"]})
     run.sentences = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["t"]})
-    slow, changed, other = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [2]}), pd.DataFrame({"n": [3]})
-    run.tables = {"slow": slow, "changed": changed, "other": other}
+    kept, changed = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [2]})
+    run.tables = {"kept": kept, "changed": changed}
     dest = tmp_path / "tables"
     dest.mkdir()
     writer = engine.BackgroundWriter(lambda t: _save_tables(t, dest, {}), slots=1)
-    writer.submit({"slow": slow, "changed": changed}, {n: _signature(df) for n, df in (("slow", slow),
-                                                                                       ("changed", changed))})
-    writer.submit({"other": other}, {"other": _signature(other)})  # queued behind the running child
-    changed["m"] = 5  # changed in place after it was handed over
+    writer.submit({"kept": kept, "changed": changed}, {n: _signature(df) for n, df in run.tables.items()})
+    changed["m"] = 5  # changed in place after it was handed over (the child may have seen either)
     _write_rest(run, dest, writer, {})
-    assert (dest / "changed.csv").read_text() == "n,m\n2,5\n"  # the newer version, written after the child
-    assert (dest / "slow.csv").read_text() == "n\n1\n"
-    assert (dest / "other.csv").stat().st_mtime < (dest / "slow.csv").stat().st_mtime  # not waiting for it
+    assert (dest / "changed.csv").read_text() == "n,m\n2,5\n"
+    assert (dest / "kept.csv").read_text() == "n\n1\n"
     assert (dest / "documents.csv").exists() and (dest / "run.json").exists()
