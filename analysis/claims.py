@@ -150,16 +150,23 @@ def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
     order = np.argsort(first, kind="stable")
     u_term, u_count = (key % len(vocab))[order], count[order]
     u_len = np.bincount((key // len(vocab))[order], minlength=len(stems))
+    del term, key, first, count, order  # (arrays as long as all the stems: let go before the next ones)
     u_start = np.concatenate([[0], np.cumsum(u_len)[:-1]])
     # the same for every text (row), then one column per (group, stem)
     row_len = u_len[codes]
     offsets = np.concatenate([[0], np.cumsum(row_len)[:-1]])
     entry = np.repeat(u_start[codes] - offsets, row_len) + np.arange(row_len.sum())
-    rows = np.repeat(np.arange(n), row_len)
+    del offsets
+    rows = np.repeat(np.arange(n, dtype=np.int32 if n < 2**31 else np.int64), row_len)
     col_key = groups[rows].astype(np.int64) * len(vocab) + u_term[entry]
     _, first_entry, col, df = np.unique(col_key, return_index=True, return_inverse=True, return_counts=True)
+    del col_key
     order = np.lexsort((first_entry[col], rows))  # rows stay in order; stems by first appearance in the group
-    col, rows, tf = col[order], rows[order], u_count[entry][order].astype(np.float64)
+    del first_entry
+    tf = u_count[entry][order].astype(np.float64)
+    del entry
+    col, rows = col[order], rows[order]
+    del order
     n_group = np.bincount(groups)[groups[rows]].astype(np.float64) + 1.0
     idf = n_group / (df[col].astype(np.float64) + 1.0)
     np.log(idf, out=idf)
@@ -351,12 +358,19 @@ def claim_labels(claims: pd.DataFrame, stemmed=None) -> pd.Series:
     rows = np.argsort(group, kind="stable")  # each claim's sentences together, in table order
     start = np.concatenate([[0], np.cumsum(size)[:-1]])
     chosen = rows[start]  # first sentence: claims of one or two sentences
-    x = _tfidf(stemmed or _stem_texts(texts), group)
+    # TF-IDF rows only for the sentences of claims of three or more (each claim's rows are fitted
+    # on that claim alone, so leaving the others out changes none of them, and saves their memory)
+    used = np.flatnonzero(size[group] > 2)
+    if len(used):
+        codes, stems = stemmed or _stem_texts(texts)
+        at = np.full(len(group), -1, dtype=np.int64)
+        at[used] = np.arange(len(used))
+        x = _tfidf((np.asarray(codes)[used], stems), group[used])
     for s in np.unique(size[size > 2]):
         which = np.flatnonzero(size == s)
         for part in np.array_split(which, max(1, len(which) * s * s // PAIR_BLOCK)):
             members = rows[(start[part][:, None] + np.arange(s)).ravel()]
-            prod = (x[members] @ x[members].T).tocoo()
+            prod = (x[at[members]] @ x[at[members]].T).tocoo()
             sim = np.zeros((len(part), s, s))
             sim[prod.row // s, prod.row % s, prod.col % s] = prod.data
             sim[:, np.arange(s), np.arange(s)] = 1.0
