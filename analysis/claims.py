@@ -114,13 +114,9 @@ def _stem_texts(texts, workers: int = 1) -> tuple[np.ndarray, list]:
     """Each text's index among the distinct texts, and the content stems of each distinct text
     (with ``workers`` > 1, slices of them stemmed in forked processes: the same stems)."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
-    if workers > 1 and len(uniques) >= 2 * STEM_SLICE:
-        from .engine import map_forked
+    from .engine import map_slices
 
-        parts = map_forked(_stem_slice, [(uniques, a, a + STEM_SLICE) for a in range(0, len(uniques), STEM_SLICE)],
-                           workers=workers)
-        return codes, [stems for part in parts for stems in part]
-    return codes, _stem_slice(uniques, 0, len(uniques))
+    return codes, [stems for part in map_slices(_stem_slice, uniques, STEM_SLICE, workers) for stems in part]
 
 
 def _stem_slice(texts, start: int, stop: int) -> list:

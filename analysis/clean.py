@@ -329,20 +329,15 @@ def _strip_dateline(lines, fu, meta):
 def shared_heading_keys(texts, min_docs: int = 3, workers: int = 1) -> frozenset:
     """Keys of heading-like lines that occur in at least ``min_docs`` documents.
 
-    ``workers`` > 1 counts slices of the texts in forked processes (:func:`analysis.engine.map_forked`)
+    ``workers`` > 1 counts slices of the texts in forked processes (:func:`analysis.engine.map_slices`)
     and adds the counts: the same keys.
     """
-    texts = list(texts)
-    if workers > 1 and len(texts) >= 2 * HEADING_SLICE:
-        from .engine import map_forked
+    from .engine import map_slices
 
-        counts: dict[str, int] = {}
-        for part in map_forked(_heading_counts, [(texts, a, a + HEADING_SLICE)
-                                                 for a in range(0, len(texts), HEADING_SLICE)], workers=workers):
-            for k, n in part.items():
-                counts[k] = counts.get(k, 0) + n
-    else:
-        counts = _heading_counts(texts, 0, len(texts))
+    counts: dict[str, int] = {}
+    for part in map_slices(_heading_counts, list(texts), HEADING_SLICE, workers):
+        for k, n in part.items():
+            counts[k] = counts.get(k, 0) + n
     return frozenset(k for k, n in counts.items() if n >= min_docs)
 
 

@@ -262,6 +262,15 @@ def map_forked(func, args: list[tuple], workers: int | None = None) -> list:
         _FORKED.clear()
 
 
+def map_slices(func, items, size: int, workers: int | None = None) -> list:
+    """``func(items, start, stop)`` over slices of ``size`` items, in forked processes
+    (:func:`map_forked`) when ``workers`` > 1 and there are two slices or more; else one call
+    over all of them in this process. Returns the results in slice order."""
+    if worker_count(workers) <= 1 or len(items) < 2 * size:
+        return [func(items, 0, len(items))]
+    return map_forked(func, [(items, a, a + size) for a in range(0, len(items), size)], workers=workers)
+
+
 def _write_then_exit(write, items: list, stop, report) -> None:
     """In a forked child: ``write`` each item's tables in turn, sending its number when it is
     written; once ``stop`` is set, stop before the next item (the first is always written)."""
@@ -296,7 +305,7 @@ class BackgroundWriter:
         self.write = write
         self.slots = max(0, int(slots)) if can_fork() else 0
         self.pending: list = []
-        self.running: list = []  # [process, items, stop flag, end of the report pipe, numbers reported]
+        self.running: list = []  # (process, items, stop flag, end of the report pipe)
         self.done: dict = {}
         self.submitted: dict = {}  # name -> how often: a table handed over twice is left to the caller
 
@@ -312,13 +321,11 @@ class BackgroundWriter:
 
     def _poll(self, child, wait: bool = False) -> None:
         """Take the numbers a child has reported (all of them once it has ended, with ``wait``)."""
-        proc, items, _, conn, reported = child
+        proc, items, _, conn = child
         while True:
             try:
                 while conn.poll():
-                    i = conn.recv()
-                    reported.add(i)
-                    self.done.update(items[i][1])
+                    self.done.update(items[conn.recv()][1])
             except (EOFError, OSError):  # the child has ended and its pipe is drained
                 pass
             if not wait or not proc.is_alive():
@@ -329,9 +336,9 @@ class BackgroundWriter:
 
     def _advance(self) -> None:
         for child in list(self.running):
-            self._poll(child)
-            if not child[0].is_alive():
-                self._poll(child, wait=True)
+            ended = not child[0].is_alive()
+            self._poll(child, wait=ended)
+            if ended:
                 self.running.remove(child)
         while self.pending and len(self.running) < self.slots and room_to_fork():
             ctx = multiprocessing.get_context("fork")
@@ -346,7 +353,7 @@ class BackgroundWriter:
                 return
             send.close()  # the child holds its end: the pipe ends when the child does
             self.pending.clear()
-            self.running.append([proc, items, stop, receive, set()])
+            self.running.append((proc, items, stop, receive))
 
     def written(self) -> dict:
         """The stamps of the tables written so far, by name (nothing waits). A table handed

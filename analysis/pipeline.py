@@ -222,9 +222,8 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
         _hand_over(run, before, finished, keep=unread)
         if progress:
             progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
-    released = getattr(run.tables, "released", {})
-    run.tables = Tables({k: v for k, v in run.tables.items() if not k.startswith("_")})
-    run.tables.released = released
+    for name in [k for k in run.tables if k.startswith("_")]:  # any intermediate table still held
+        del run.tables[name]
     return run
 
 
@@ -238,8 +237,6 @@ def _hand_over(run: Run, before: dict, finished, keep=()) -> None:
     if finished is None:
         return
     written = finished({k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v})
-    if not isinstance(run.tables, Tables):
-        run.tables = Tables(run.tables)
     for name, stamp in (written or {}).items():
         if (name not in READ_LATER and name not in keep and dict.__contains__(run.tables, name)
                 and _same(stamp, run.tables[name])):
@@ -281,38 +278,28 @@ def _save_tables(tables: dict, dest: Path, params: dict) -> list[Path]:
     return [export.save_table(df, name, dest, params=params, latex=name in LATEX_TABLES) for name, df in tables.items()]
 
 
-def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dict | None = None,
-                 later=(), workers: int | None = None) -> list[Path]:
+def write_tables(run: Run, dest: Path, written: dict | None = None, sidecar: dict | None = None) -> list[Path]:
     """Write every table of the run to ``dest`` with provenance sidecars, in ``workers`` processes.
 
     ``written`` (name -> :func:`_signature`) lists tables already written while the run went on;
     each is skipped if the run still holds that very table, with that shape and those columns.
-    ``later``: names left out now (a background writer is still writing them; see
-    :func:`_write_with_progress`). ``sidecar``: the parameters for the tables' sidecars (default:
-    the run's, see :func:`_table_params`). ``workers``: default the run's.
+    ``sidecar``: the parameters for the tables' sidecars (default: the run's, see :func:`_table_params`).
     """
     from . import engine
 
     params = sidecar if sidecar is not None else _table_params(run.params, run.corpus)
     tables = {"documents": documents_table(run), "sentences": run.sentences, **run.tables}
     written = written or {}
-    todo = [name for name in tables if name not in later and not _same(written.get(name), tables[name])]
+    todo = [name for name in tables if not _same(written.get(name), tables[name])]
     largest_first = sorted(todo, key=lambda name: -tables[name].size)
     engine.map_forked(_save_tables, [({name: tables[name]}, dest, params) for name in largest_first],
-                      workers=workers if workers is not None else run.params.get("workers"))
+                      workers=run.params.get("workers"))
     paths = [dest / f"{name}.csv" for name in tables]
     for artifact in run.artifacts.values():  # e.g. sparse matrices too large for a long table
         paths += artifact.save(dest)
     export.atomic_write(dest / "run.json", json.dumps(dict(export.provenance(), parameters=_all_params(
         run.params, run.corpus)), indent=2, sort_keys=True) + "\n")
     return paths
-
-
-def _write_rest(run: Run, dest: Path, writer, sidecar: dict) -> None:
-    """Write what the background ``writer`` has not: its children stop after the table each is
-    writing, and everything not written by then (or changed since it was handed over) is
-    written here, in parallel."""
-    write_tables(run, dest, writer.finish(), sidecar)
 
 
 def _signature(df: pd.DataFrame) -> tuple:
@@ -449,15 +436,19 @@ def _promote(stage_dir: Path, out: Path) -> None:
 
 
 def _write_with_progress(run: Run, dest: Path, writer, sidecar: dict, progress=None) -> None:
-    """:func:`_write_rest` (the tables not yet written), with a line before and after."""
+    """Write the tables the background ``writer`` has not, with a line before and after.
+
+    Its children stop after the table each is writing; everything not written by then (or
+    changed since it was handed over) is written by :func:`write_tables`, in parallel.
+    """
     step = len(STAGES)
     t0 = time.perf_counter()
     if progress:
         progress(step, step, "writing the tables ...")
-    _write_rest(run, dest, writer, sidecar)
+    write_tables(run, dest, writer.finish(), sidecar)
     files = [p for p in dest.iterdir() if p.is_file() and not p.name.startswith(".")]
     size = sum(p.stat().st_size for p in files) / 1e6
-    rows = {**getattr(run.tables, "released", {}), **{n: len(df) for n, df in run.tables.items()}}
+    rows = {**run.tables.released, **{n: len(df) for n, df in run.tables.items()}}
     long = [f"{n} ({k:,} rows)" for n, k in rows.items() if n in LATEX_TABLES and k > export.LATEX_MAX_ROWS]
     note = f"; no LaTeX for {', '.join(long)}: more than {export.LATEX_MAX_ROWS:,} rows" if long else ""
     if progress:

@@ -184,18 +184,26 @@ def test_background_writer_with_no_slot_leaves_everything_to_the_caller(tmp_path
     assert writer.finish() == {} and not (tmp_path / "a").exists()
 
 
-def test_tables_written_early_are_skipped_only_while_unchanged(tmp_path):
-    from analysis.pipeline import Run, _signature, write_tables
+def _one_document_run(tmp_path, workers: int, **tables):
+    """A run of one document with ``tables``, and an empty folder for its tables."""
+    from analysis.pipeline import Run
 
-    run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": 1})
+    run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": workers})
     run.documents = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["t"]})
     run.sentences = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["t"]})
-    kept, grown = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [1]})
-    run.tables = {"kept": kept, "grown": grown}
-    early = {"kept": _signature(kept), "grown": _signature(grown)}
-    grown["m"] = 2  # changed in place after it was written
+    run.tables = tables
     dest = tmp_path / "tables"
     dest.mkdir()
+    return run, dest
+
+
+def test_tables_written_early_are_skipped_only_while_unchanged(tmp_path):
+    from analysis.pipeline import _signature, write_tables
+
+    kept, grown = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [1]})
+    run, dest = _one_document_run(tmp_path, 1, kept=kept, grown=grown)
+    early = {"kept": _signature(kept), "grown": _signature(grown)}
+    grown["m"] = 2  # changed in place after it was written
     for name in ("kept", "grown"):
         (dest / f"{name}.csv").write_text("written early\n")
     write_tables(run, dest, early)
@@ -301,19 +309,14 @@ def test_a_writer_reports_each_table_when_written_and_stops_after_the_one_it_is_
 
 @forking
 def test_what_a_writer_did_not_write_or_was_changed_after_hand_over_is_written_at_the_end(tmp_path):
-    from analysis.pipeline import Run, _save_tables, _signature, _write_rest
+    from analysis.pipeline import _save_tables, _signature, write_tables
 
-    run = Run(tmp_path / "corpus", tmp_path / "out", {"workers": 2})
-    run.documents = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["t"]})
-    run.sentences = pd.DataFrame({"doc_id": ["a"], "sent_idx": [0], "text": ["t"]})
     kept, changed = pd.DataFrame({"n": [1]}), pd.DataFrame({"n": [2]})
-    run.tables = {"kept": kept, "changed": changed}
-    dest = tmp_path / "tables"
-    dest.mkdir()
+    run, dest = _one_document_run(tmp_path, 2, kept=kept, changed=changed)
     writer = engine.BackgroundWriter(lambda t: _save_tables(t, dest, {}), slots=1)
     writer.submit({"kept": kept, "changed": changed}, {n: _signature(df) for n, df in run.tables.items()})
     changed["m"] = 5  # changed in place after it was handed over (the child may have seen either)
-    _write_rest(run, dest, writer, {})
+    write_tables(run, dest, writer.finish(), {})  # as at the end of a run
     assert (dest / "changed.csv").read_text() == "n,m\n2,5\n"
     assert (dest / "kept.csv").read_text() == "n\n1\n"
     assert (dest / "documents.csv").exists() and (dest / "run.json").exists()
