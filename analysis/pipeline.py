@@ -199,10 +199,12 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
                               workers=run.params.get("workers"),
                               chunk_size=int(run.params.get("chunk_size") or engine.CHUNK_SIZE),
                               scheduler=run.params.get("scheduler"), progress=chunk_done)
-    run.documents, run.paragraphs, run.sentences = parts["documents"], parts["paragraphs"], parts["sentences"]
-    run.tables.update(parts["tables"])
+    # the run holds them now, alone: a table it lets go (or a stage replaces) is freed
+    run.documents, run.paragraphs, run.sentences = (parts.pop(k) for k in ("documents", "paragraphs", "sentences"))
+    run.tables.update(parts.pop("tables"))
     unread = dict(parts["owners"])  # per-document tables whose stage has not summarised them yet
     _hand_over(run, {}, finished, keep=unread)
+    engine.give_back_memory()
 
     for i, name, what, ann, summarise in plan[1:]:
         if name in skip:
@@ -220,6 +222,8 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
                 run.tables.pop(table, None)
         seconds = time.perf_counter() - t0 + parts["seconds"].get(name, 0.0)
         _hand_over(run, before, finished, keep=unread)
+        del before  # a table the stage replaced is freed here, not kept until the next stage
+        engine.give_back_memory()  # what the stage freed goes back to the system before the next one
         if progress:
             progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
     for name in [k for k in run.tables if k.startswith("_")]:  # any intermediate table still held

@@ -320,3 +320,46 @@ def test_what_a_writer_did_not_write_or_was_changed_after_hand_over_is_written_a
     assert (dest / "changed.csv").read_text() == "n,m\n2,5\n"
     assert (dest / "kept.csv").read_text() == "n\n1\n"
     assert (dest / "documents.csv").exists() and (dest / "run.json").exists()
+
+
+def test_a_table_let_go_during_the_run_is_freed_at_once(tmp_path):
+    """Nothing else in the run keeps a table it let go (the chunks' combined results once did)."""
+    import gc
+    import weakref
+
+    from analysis.pipeline import _signature, build
+
+    refs, stamps, alive = {}, {}, {}
+
+    def finished(tables):
+        refs.update((name, weakref.ref(df)) for name, df in tables.items())
+        stamps.update((name, _signature(df)) for name, df in tables.items())
+        return dict(stamps)
+
+    def progress(step, total, message):
+        if step == total and not message.endswith("..."):  # the last stage has handed its tables over
+            gc.collect()
+            alive.update((name, ref() is not None) for name, ref in refs.items())
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = build(EVENTS, tmp_path / "out", {"workers": 1}, progress=progress, finished=finished)
+    assert "cleaning_audit" in run.tables.released and "event_outlet" in run.tables.released
+    assert {name for name in run.tables.released if alive[name]} == set()
+    assert alive["sentence_frames"]  # read later: kept
+
+
+@pytest.mark.skipif(not engine.can_fork(), reason="glibc's malloc_trim: Linux")
+def test_memory_freed_by_the_run_goes_back_to_the_system():
+    def resident_mb():
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    blocks = [bytes(2000) + bytes([i % 256]) for i in range(100_000)]  # 200 MB on the heap (not pymalloc's)
+    last = blocks[-1]  # the heap's top stays in use, so glibc cannot give the rest back by itself
+    held = resident_mb()
+    del blocks
+    assert resident_mb() > held - 50  # freed, but still resident
+    assert engine.give_back_memory()
+    assert resident_mb() < held - 150
+    assert last
