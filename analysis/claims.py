@@ -58,7 +58,7 @@ Porter, M. F. (2001). Snowball: A language for stemming algorithms.
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -236,9 +236,10 @@ def _average_linkage(x, threshold: float, block: np.ndarray | None = None) -> np
     return fcluster(tree, t=1.0 - threshold + 1e-9, criterion="distance")
 
 
-def _cluster(stemmed, groups: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+def _cluster(stemmed, groups: np.ndarray, threshold: float, workers: int = 1) -> tuple[np.ndarray, int]:
     """Cluster labels (a representative row each; clusters never cross ``groups``) and the largest
-    component's size."""
+    component's size. With ``workers`` > 1 the linkages run in forked processes (the same labels:
+    each linkage sees its own components only)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -255,19 +256,36 @@ def _cluster(stemmed, groups: np.ndarray, threshold: float) -> tuple[np.ndarray,
     labels[j[pair][join]] = i[pair][join]
     order = np.argsort(comp, kind="stable")
     ends = np.cumsum(sizes)
-    batch, batch_size = [], 0
+    batches, batch, batch_size = [], [], 0
     big = np.flatnonzero(sizes > 2)
     for k, c in enumerate(big):  # small components share one linkage (distance 2 between them)
         batch.append(order[ends[c] - sizes[c]:ends[c]])
         batch_size += sizes[c]
         if k == len(big) - 1 or batch_size + sizes[big[k + 1]] > LINKAGE_BATCH:
-            members = np.concatenate(batch)
-            block = np.repeat(np.arange(len(batch)), [len(b) for b in batch]) if len(batch) > 1 else None
-            _, first, inverse = np.unique(_average_linkage(x[members], threshold, block), return_index=True,
-                                          return_inverse=True)
-            labels[members] = members[first[inverse]]
+            batches.append(batch)
             batch, batch_size = [], 0
+    from .engine import map_slices
+
+    size = max(LINKAGE_SLICE, -(-len(batches) // (4 * max(1, workers))))  # a few jobs per worker
+    for part in map_slices(partial(_link_batches, x, threshold), batches, size, workers):
+        for members, rep in part:
+            labels[members] = rep
     return labels, int(sizes.max()) if n else 0
+
+
+LINKAGE_SLICE = 500  # at least this many linkage batches per forked job of _cluster
+
+
+def _link_batches(x, threshold: float, batches: list, start: int, stop: int) -> list[tuple]:
+    """Average linkage on ``batches[start:stop]``: each batch's rows and their representatives."""
+    out = []
+    for batch in batches[start:stop]:
+        members = np.concatenate(batch)
+        block = np.repeat(np.arange(len(batch)), [len(b) for b in batch]) if len(batch) > 1 else None
+        _, first, inverse = np.unique(_average_linkage(x[members], threshold, block), return_index=True,
+                                      return_inverse=True)
+        out.append((members, members[first[inverse]]))
+    return out
 
 
 def _event_codes(sentences: pd.DataFrame, documents: pd.DataFrame | None) -> np.ndarray | None:
@@ -282,14 +300,15 @@ def _event_codes(sentences: pd.DataFrame, documents: pd.DataFrame | None) -> np.
 
 
 def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD,
-                 documents: pd.DataFrame | None = None, stemmed=None) -> pd.DataFrame:
+                 documents: pd.DataFrame | None = None, stemmed=None, workers: int = 1) -> pd.DataFrame:
     """``claims``: ``claim_id, doc_id, sent_idx, text`` for every article sentence.
 
     Claims are numbered ``c001, c002 ...`` in order of their first appearance (documents in
     table order, sentences in order), so the same input gives the same ids. With ``documents``
     whose ``event`` column names two or more events (and every document one), sentences are
     grouped within each event (see the module docstring). ``stemmed`` (from :func:`_stem_texts` on
-    the body sentences' texts) saves stemming them again.
+    the body sentences' texts) saves stemming them again; ``workers`` > 1 runs the linkages in
+    forked processes (the same claims).
     """
     if not 0 < threshold <= 1:
         from .errors import ConfigError
@@ -301,7 +320,7 @@ def group_claims(sentences: pd.DataFrame, threshold: float = THRESHOLD,
         return pd.DataFrame(columns=["claim_id", "doc_id", "sent_idx", "text"])
     events = _event_codes(body, documents)
     groups = np.zeros(len(body), dtype=np.int64) if events is None else events.astype(np.int64)
-    labels, largest = _cluster(stemmed or _stem_texts(body["text"]), groups, threshold)
+    labels, largest = _cluster(stemmed or _stem_texts(body["text"]), groups, threshold, workers)
     if largest > LARGE_COMPONENT:
         warnings.warn(f"claims: {largest} sentences form one connected group (pairs with similarity >= "
                       f"{threshold}); average linkage on it needs {largest ** 2 * 8 / 1e9:.0f} GB and much time. "
@@ -419,8 +438,10 @@ def stage(run) -> str:
     body = run.sentences.loc[run.sentences["para_role"] == "paragraph", "text"]
     from .engine import worker_count
 
-    stemmed = _stem_texts(body, workers=worker_count(run.params.get("workers")))
-    claims = group_claims(run.sentences, threshold=threshold, documents=run.documents, stemmed=stemmed)
+    workers = worker_count(run.params.get("workers"))
+    stemmed = _stem_texts(body, workers=workers)
+    claims = group_claims(run.sentences, threshold=threshold, documents=run.documents, stemmed=stemmed,
+                          workers=workers)
     positions = claim_positions(claims, run.documents)
     coverage = claim_coverage(claims, positions, labels=claim_labels(claims, stemmed=stemmed))
     run.tables["claims"] = claims

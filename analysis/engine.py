@@ -99,8 +99,8 @@ def process_chunk(documents: pd.DataFrame, params: dict, context: dict, annotato
         func(run)
         seconds[name] = time.perf_counter() - t0
         owners.update((table, name) for table in run.tables if table not in before)
-    give_back_memory()  # a worker process lives for many chunks: what this one freed goes back now
-    return {"documents": run.documents, "paragraphs": run.paragraphs, "sentences": run.sentences,
+    # the paragraphs stay here: segmentation, in this chunk, is all that reads them
+    return {"documents": run.documents, "sentences": run.sentences,
             "tables": run.tables, "seconds": seconds, "owners": owners, "n_documents": len(documents)}
 
 
@@ -150,7 +150,7 @@ def combine(parts: list[dict]) -> dict:
             seconds[name] = seconds.get(name, 0.0) + s
         owners.update(p.get("owners", {}))
     out = {"seconds": seconds, "owners": owners, "tables": {}}
-    for key in ("documents", "paragraphs", "sentences"):
+    for key in ("documents", "sentences"):
         out[key] = _concat([p.pop(key) for p in parts])
     for name in names:
         out["tables"][name] = _concat([p["tables"].pop(name, None) for p in parts])

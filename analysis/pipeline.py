@@ -200,7 +200,7 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
                               chunk_size=int(run.params.get("chunk_size") or engine.CHUNK_SIZE),
                               scheduler=run.params.get("scheduler"), progress=chunk_done)
     # the run holds them now, alone: a table it lets go (or a stage replaces) is freed
-    run.documents, run.paragraphs, run.sentences = (parts.pop(k) for k in ("documents", "paragraphs", "sentences"))
+    run.documents, run.sentences = parts.pop("documents"), parts.pop("sentences")
     run.tables.update(parts.pop("tables"))
     unread = dict(parts["owners"])  # per-document tables whose stage has not summarised them yet
     _hand_over(run, {}, finished, keep=unread)

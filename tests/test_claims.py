@@ -211,7 +211,7 @@ def test_tfidf_rows_are_scikit_learns_bit_for_bit(corpus):
         assert np.array_equal((x[idx] @ x[idx].T).toarray(), (ref @ ref.T).toarray())
 
 
-def test_small_components_share_a_linkage_with_the_same_result(monkeypatch):
+def test_small_components_share_a_linkage_or_go_to_forked_processes_with_the_same_result(monkeypatch):
     sentences, documents = tables()
     sentences = pd.concat([sentences.assign(doc_id=sentences["doc_id"] + str(k)) for k in range(4)],
                           ignore_index=True)
@@ -219,6 +219,9 @@ def test_small_components_share_a_linkage_with_the_same_result(monkeypatch):
     for batch in (1, 5, 1000):
         monkeypatch.setattr(claims_mod, "LINKAGE_BATCH", batch)
         pd.testing.assert_frame_equal(group_claims(sentences), expected)
+    monkeypatch.setattr(claims_mod, "LINKAGE_BATCH", 1)  # one linkage per component ...
+    monkeypatch.setattr(claims_mod, "LINKAGE_SLICE", 1)  # ... and a few of them per forked process
+    pd.testing.assert_frame_equal(group_claims(sentences, workers=2), expected)
 
 
 def test_events_keep_a_claim_to_its_event():

@@ -26,7 +26,7 @@ def test_column_order_puts_a_late_column_after_its_predecessor():
 
 
 def test_combine_concatenates_in_chunk_order_and_fills_absent_metadata():
-    part = lambda docs, secs: {"documents": docs, "paragraphs": None, "sentences": None,  # noqa: E731
+    part = lambda docs, secs: {"documents": docs, "sentences": None,  # noqa: E731
                                "tables": {"t": docs[["doc_id"]]}, "seconds": secs}
     p1 = part(pd.DataFrame({"doc_id": ["a", "b"], "n": [1, 2]}), {"clean": 1.0})
     p2 = part(pd.DataFrame({"doc_id": ["c"], "header_date": ["May 5"], "n": [3]}), {"clean": 0.5, "segment": 2.0})
@@ -35,7 +35,7 @@ def test_combine_concatenates_in_chunk_order_and_fills_absent_metadata():
                                                 "n": [1, 2, 3]}
     assert out["tables"]["t"]["doc_id"].tolist() == ["a", "b", "c"]
     assert out["seconds"] == {"clean": 1.5, "segment": 2.0}
-    assert out["paragraphs"] is None
+    assert out["sentences"] is None
 
 
 def test_chunks_are_contiguous_and_cover_every_document():
