@@ -14,7 +14,9 @@ every ``annotate`` first, chunk by chunk, then every ``summarise`` or ``stage`` 
 Writing overlaps the corpus-level stages: the tables each step finishes are written by a forked
 background process (:class:`analysis.engine.BackgroundWriter`) on a core the stages leave idle,
 and whatever is left (the documents and sentences tables, tables a later stage replaced) is
-written at the end, in parallel. The files are the same, byte for byte, as one writer's.
+written at the end, in parallel. The files are the same, byte for byte, as one writer's. On a
+large corpus the topic models, whose tables no later stage reads, are fitted in a forked process
+alongside the later stages (:data:`SIDE_STAGES`), which writes their tables itself.
 """
 from __future__ import annotations
 
@@ -72,6 +74,10 @@ class Tables(dict):
 
 
 READ_LATER = {"sentence_frames"}  # tables a later stage reads (frame_validation): kept until the end
+SIDE_STAGES = {"topics"}  # stages whose tables no later stage reads: may run alongside the later ones
+# ... from this many articles on: below it, topic model selection (a constant ~15 s of fits, run
+# in one process alongside) costs more than the later stages it would overlap (1,000 articles: 34 s, not 33 s)
+SIDE_MIN_DOCUMENTS = 5000
 
 
 @dataclass
@@ -154,7 +160,7 @@ def _eta(t0: float, done: int, total: int) -> str:
     return f"{elapsed:.0f} s elapsed, about {left:.0f} s left" if done else f"{elapsed:.0f} s elapsed"
 
 
-def build(corpus, out, params: dict | None = None, progress=None, finished=None) -> Run:
+def build(corpus, out, params: dict | None = None, progress=None, finished=None, aside=None) -> Run:
     """Run every stage in memory; ``progress(step, total, message)`` is told of each step.
 
     Phase 1 runs the per-document part of every stage on chunks of documents (engine, workers
@@ -162,6 +168,11 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
     phase 2 runs the corpus-level parts in stage order. Each stage's line reports the seconds it
     took, summed over the chunks for its per-document part. ``finished(tables)``, when given, is
     told of the tables each step adds or replaces, as soon as they exist (to write them meanwhile).
+    ``aside(tables)``, when given, writes tables to the run's output: on a corpus of at least
+    :data:`SIDE_MIN_DOCUMENTS` articles, each stage of :data:`SIDE_STAGES` then runs in a forked
+    process alongside the stages after it, writes its own
+    tables with it, and its line comes when it is done (:class:`analysis.engine.SideStage`); its
+    tables are then among ``run.tables.released``, as tables written and let go are.
     """
     from . import engine
     from .clean import context as clean_context
@@ -206,26 +217,56 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None)
     _hand_over(run, {}, finished, keep=unread)
     engine.give_back_memory()
 
-    for i, name, what, ann, summarise in plan[1:]:
-        if name in skip:
-            if progress:
-                progress(i, total, f"{what}: skipped (--skip {name})")
-            continue
-        if progress and ann is None:
-            progress(i, total, f"{what} ...")
-        t0 = time.perf_counter()
-        before = dict(run.tables)
-        summary = summarise(run)
+    def summarised(name):  # the stage's per-document tables are read: its intermediate ones go
         for table in [t for t, owner in unread.items() if owner == name]:
             del unread[table]
             if table.startswith("_"):  # an intermediate table is read by its own stage only: let it go
                 run.tables.pop(table, None)
-        seconds = time.perf_counter() - t0 + parts["seconds"].get(name, 0.0)
+
+    def run_here(name, summarise):
+        t0 = time.perf_counter()
+        before = dict(run.tables)
+        summary = summarise(run)
+        summarised(name)
+        seconds = time.perf_counter() - t0
         _hand_over(run, before, finished, keep=unread)
         del before  # a table the stage replaced is freed here, not kept until the next stage
         engine.give_back_memory()  # what the stage freed goes back to the system before the next one
-        if progress:
-            progress(i, total, f"{what}: {summary or 'done'} ({seconds:.1f} s)")
+        return summary, seconds
+
+    sides = []  # (step, name, what, summarise, engine.SideStage) running alongside
+    try:
+        for i, name, what, ann, summarise in plan[1:]:
+            if name in skip:
+                if progress:
+                    progress(i, total, f"{what}: skipped (--skip {name})")
+                continue
+            if aside is not None and name in SIDE_STAGES and n_docs >= SIDE_MIN_DOCUMENTS:
+                side = engine.SideStage(summarise, run, aside)
+                if side.start():
+                    sides.append((i, name, what, summarise, side))
+                    summarised(name)
+                    if progress:
+                        progress(i, total, f"{what}, alongside the next stages ...")
+                    continue
+            if progress and ann is None:
+                progress(i, total, f"{what} ...")
+            summary, seconds = run_here(name, summarise)
+            if progress:
+                progress(i, total, f"{what}: {summary or 'done'} ({seconds + parts['seconds'].get(name, 0.0):.1f} s)")
+        for i, name, what, summarise, side in sides:
+            report = side.result()
+            if report is None:  # the child failed: run the stage here, where any error is this run's own
+                summary, seconds = run_here(name, summarise)
+            else:
+                summary, seconds, rows = report
+                run.tables.released.update(rows)
+            if progress:
+                progress(i, total, f"{what}: {summary or 'done'} ({seconds + parts['seconds'].get(name, 0.0):.1f} s)")
+    except BaseException:
+        for side in sides:
+            side[-1].abort()
+        raise
     for name in [k for k in run.tables if k.startswith("_")]:  # any intermediate table still held
         del run.tables[name]
     return run
@@ -482,8 +523,11 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
             writer.submit({name: df}, {name: _signature(df)})
         return writer.written()  # what is written by now: let go unless a later stage reads it
 
+    def aside(tables: dict) -> None:  # a stage running alongside the others writes its own tables
+        _save_tables(tables, tables_dir, sidecar)
+
     try:
-        run = build(corpus, out, params, progress=progress, finished=finished)
+        run = build(corpus, out, params, progress=progress, finished=finished, aside=aside if writer.slots else None)
         _write_with_progress(run, tables_dir, writer, sidecar, progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)

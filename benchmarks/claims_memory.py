@@ -19,7 +19,7 @@ import psutil
 from analysis import claims
 from analysis.pipeline import Run
 
-STEPS = ("_stem_texts", "group_claims", "claim_positions", "claim_labels", "claim_coverage", "own_claims")
+STEPS = ("_stem_texts", "_tfidf", "_edges", "group_claims", "claim_positions", "claim_labels", "claim_coverage", "own_claims")
 
 
 def tree_pss() -> int:

@@ -68,6 +68,7 @@ def stage_names() -> dict[str, str]:
 def _stage_of(what: str, names: dict) -> str:
     if what.startswith("per-document stages"):
         return PHASE
+    what = what.removesuffix(", alongside the next stages")  # a stage run in a process of its own
     return names.get(what, what)
 
 

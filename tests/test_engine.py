@@ -363,3 +363,37 @@ def test_memory_freed_by_the_run_goes_back_to_the_system():
     assert engine.give_back_memory()
     assert resident_mb() < held - 150
     assert last
+
+
+def _lines(corpus, out, **params) -> list[str]:
+    lines = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run_pipeline(corpus, out, params, with_notebooks=False, progress=lambda i, n, msg: lines.append(msg))
+    return lines
+
+
+@forking
+def test_topics_run_alongside_the_later_stages_with_the_same_tables(events_single, tmp_path, monkeypatch):
+    import analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)  # the 15 articles are a large corpus here
+    lines = _lines(EVENTS, tmp_path / "out", workers=2, chunk_size=4)
+    started = lines.index("fitting and validating topic models (NMF, LDA), alongside the next stages ...")
+    done = next(k for k, line in enumerate(lines) if line.startswith("fitting and validating topic models (NMF, LDA): "))
+    assert started < lines.index("grouping sentences into claims ...") < done  # later stages ran meanwhile
+    _same_csvs(events_single, tmp_path / "out" / "tables")
+
+
+@forking
+def test_a_side_stage_whose_process_fails_is_run_in_the_run_itself(events_single, tmp_path, monkeypatch):
+    import analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)
+    monkeypatch.setattr(engine, "_stage_then_exit", lambda *args: os._exit(1))  # the forked child dies at once
+    lines = _lines(EVENTS, tmp_path / "out", workers=2, chunk_size=4)
+    assert "fitting and validating topic models (NMF, LDA), alongside the next stages ..." in lines
+    assert any(line.startswith("fitting and validating topic models (NMF, LDA): 54 units") for line in lines)
+    _same_csvs(events_single, tmp_path / "out" / "tables")
+    with pytest.raises(ConfigError, match=r"^topic_k=40: outside topic_k_range"):  # an error is the run's own
+        _lines(EVENTS, tmp_path / "again", workers=2, chunk_size=4, topic_k=40)

@@ -152,6 +152,9 @@ def summarise(run) -> str:
     if n_seeds < 5:
         raise ConfigError(f"topic_seeds={n_seeds}: stability needs at least 5 seeds.")
     models = _models(p)
+    from ..engine import worker_count
+
+    n_jobs = None if worker_count(p.get("workers")) > 1 else 1  # --workers 1: the selection fits in this process
     if "_topic_units" not in run.tables:
         annotate(run)
     # make_units' order (doc_id, unit): a stable sort keeps each article's units in order
@@ -181,7 +184,7 @@ def summarise(run) -> str:
         try:
             X_sel, v_sel = model_matrix(model, sample_counts, sample_vocab) if sampled else \
                 model_matrix(model, counts, vocab)
-            sel, fits = select(None, model, (lo, hi), n_seeds, top_n, min_df, seed, X=X_sel, vocabulary=v_sel)
+            sel, fits = select(None, model, (lo, hi), n_seeds, top_n, min_df, seed, n_jobs, X=X_sel, vocabulary=v_sel)
         except (ConfigError, ValueError) as exc:
             return f"skipped: too few shared terms for topic models ({str(exc).splitlines()[0]}); no topic tables"
         k = fixed or choose_k(sel)
