@@ -298,9 +298,23 @@ def map_slices(func, items, size: int, workers: int | None = None) -> list:
     return map_forked(func, [(items, a, a + size) for a in range(0, len(items), size)], workers=workers)
 
 
+def _die_with_parent() -> None:
+    """In a forked child: be killed when the run's process dies, however it dies (Linux ``prctl``).
+
+    A child that outlived a run killed by the system would go on writing into the output's
+    staging folder, which the next run into that folder has emptied and made again.
+    """
+    libc = _libc()
+    if libc is not None and hasattr(libc, "prctl"):
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    if os.getppid() == 1:  # the parent died before the call
+        os._exit(1)
+
+
 def _write_then_exit(write, items: list, stop, report) -> None:
     """In a forked child: ``write`` each item's tables in turn, sending its number when it is
     written; once ``stop`` is set, stop before the next item (the first is always written)."""
+    _die_with_parent()
     try:
         for i, (tables, _) in enumerate(items):
             if i and stop.is_set():
@@ -412,6 +426,7 @@ class BackgroundWriter:
 def _stage_then_exit(summarise, run, write, report) -> None:
     """In a forked child: run a stage's corpus-level part, write the tables it made and report
     ``(summary, seconds, {table: rows})``; any error ends the child (the caller runs the stage again)."""
+    _die_with_parent()
     try:
         t0 = time.perf_counter()
         # one process, no pools of its own: the other cores are the run's (and a pool's processes
@@ -435,8 +450,9 @@ class SideStage:
     on another core meanwhile. :meth:`start` forks a child that sees the run as it is
     (copy-on-write), runs ``summarise(run)``, writes the tables it made with ``write`` (the run's
     own table writer, so the files are the same) and reports its summary and the tables' rows.
-    :meth:`result` waits for that report; ``None`` (no fork on this system, no memory for one,
-    or the child failed) tells the caller to run the stage itself, where any error is its own.
+    :meth:`start` returns False when there is no fork on this system or no memory for one, and
+    :meth:`result` waits for the report, ``None`` when the child failed (:meth:`failed` tells
+    without waiting): either way the caller runs the stage itself, where any error is its own.
     """
 
     def __init__(self, summarise, run, write):
@@ -466,6 +482,10 @@ class SideStage:
             report = None
         self.proc.join()
         return report if self.proc.exitcode == 0 else None
+
+    def failed(self) -> bool:
+        """Whether the child has already ended without success (nothing waits)."""
+        return self.proc.exitcode not in (None, 0)
 
     def abort(self) -> None:
         if self.proc is not None and self.proc.is_alive():

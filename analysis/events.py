@@ -40,9 +40,9 @@ def event_outlet(sentences: pd.DataFrame, documents: pd.DataFrame, random_state:
     ``workers`` > 1 computes the intervals of many events in forked processes, with the same numbers.
     """
     docs = documents[["doc_id", "outlet", "event"]]
-    sents = sentences.merge(docs, on="doc_id", how="left")
-    n_docs = docs.groupby(["event", "outlet"]).size().rename("n_docs").reset_index()
     measures = _measures(sentences)
+    sents = sentences[["doc_id", *measures]].merge(docs, on="doc_id", how="left")  # no text: what is measured
+    n_docs = docs.groupby(["event", "outlet"]).size().rename("n_docs").reset_index()
     if not measures:
         return pd.DataFrame(columns=["event", "outlet", "measure", "n_docs", "n_sentences", "value", "ci_low",
                                      "ci_high", "event_value", "diff"])

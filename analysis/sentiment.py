@@ -503,7 +503,8 @@ def summarise(run) -> str:
     seed = int(run.params.get("seed", 0))
     targets = load_targets(run.params.get("targets"))
     outlets = run.documents[["doc_id", "outlet"]]
-    sents = run.sentences.merge(outlets, on="doc_id", how="left")
+    scored = ["doc_id", "sent_idx", "text", "sentiment_vader", "sentiment_afinn"]  # what agreement reads
+    sents = run.sentences[scored].merge(outlets, on="doc_id", how="left")
     long = long_scores(run.tables[VOICE_TABLE]).merge(outlets, on="doc_id", how="left")
     run.tables["sentiment_outlet"] = aggregate(long, "outlet", seed)
     order = {v: i for i, v in enumerate(VOICES)}

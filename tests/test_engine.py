@@ -374,14 +374,19 @@ def _lines(corpus, out, **params) -> list[str]:
 
 
 @forking
-def test_topics_run_alongside_the_later_stages_with_the_same_tables(events_single, tmp_path, monkeypatch):
+def test_topics_run_alongside_the_other_stages_until_claims_with_the_same_tables(events_single, tmp_path, monkeypatch):
     import analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)  # the 15 articles are a large corpus here
+    reports, result = [], engine.SideStage.result
+    monkeypatch.setattr(engine.SideStage, "result", lambda self: reports.append(result(self)) or reports[-1])
     lines = _lines(EVENTS, tmp_path / "out", workers=2, chunk_size=4)
+    assert len(reports) == 1 and reports[0][2]["topic_units"] > 0  # the child fitted and wrote the topics
     started = lines.index("fitting and validating topic models (NMF, LDA), alongside the next stages ...")
     done = next(k for k, line in enumerate(lines) if line.startswith("fitting and validating topic models (NMF, LDA): "))
-    assert started < lines.index("grouping sentences into claims ...") < done  # later stages ran meanwhile
+    # from the start of the corpus-level stages, which ran meanwhile, until claims, which waited for it
+    assert started < lines.index("counting terms, distinctive words and keyness ...") < done
+    assert done < lines.index("grouping sentences into claims ...")
     _same_csvs(events_single, tmp_path / "out" / "tables")
 
 

@@ -17,6 +17,9 @@ POSITION_WEIGHTS = {"headline": 3.0, "lede": 2.0, "body": 1.0}
 
 
 def _with_outlet(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The sentences with their outlet, without their text (no measure reads it; a copy of
+    every sentence's text is most of the memory a merge would take on a large corpus)."""
+    sentences = sentences.drop(columns="text", errors="ignore")
     if "outlet" in sentences.columns:
         return sentences
     return sentences.merge(documents[["doc_id", "outlet"]], on="doc_id", how="left", validate="many_to_one")
