@@ -68,7 +68,9 @@ def select(texts, model: str, k_range=K_RANGE, n_seeds: int = N_SEEDS, top_n: in
 
     Seeds are ``seed, seed + 1, ...``; coherence is the mean (and SD) over seeds of the
     model's mean topic NPMI, stability the mean matched Jaccard over pairs of seeds. The fits
-    run in parallel processes (joblib) when there are at least :data:`PARALLEL_MIN_UNITS` units.
+    run in parallel processes (joblib) when there are at least :data:`PARALLEL_MIN_UNITS` units
+    and ``n_jobs`` is not 1 (the stage passes 1 for ``--workers 1`` and when it runs alongside
+    the other stages, in a process of its own).
     ``X`` and ``vocabulary`` (the model's matrix of ``texts``, see :func:`.units.model_matrix`)
     skip tokenising ``texts`` again.
     """
