@@ -311,19 +311,41 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _write_then_exit(write, items: list, stop, report) -> None:
-    """In a forked child: ``write`` each item's tables in turn, sending its number when it is
-    written; once ``stop`` is set, stop before the next item (the first is always written)."""
+def _child(target, args: tuple, report) -> None:
+    """What a child of :func:`_start_child` runs: ``target(*args, report)``, then exit; any error
+    ends it with code 1 (its parent does the work again, in its own process)."""
     _die_with_parent()
     try:
-        for i, (tables, _) in enumerate(items):
-            if i and stop.is_set():
-                break
-            write(tables)
-            report.send(i)
-    except BaseException:  # the main process writes these tables again and reports any error itself
+        target(*args, report)
+    except BaseException:
         os._exit(1)
     os._exit(0)
+
+
+def _start_child(target, *args):
+    """Fork a child running ``target(*args, report)`` on this process's memory as it is
+    (copy-on-write), ``report`` the sending end of a pipe; returns ``(process, receiving end)``,
+    or None when no process could be forked. The pipe ends when the child does."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(target, args, send), daemon=True)
+    try:
+        with frozen_heap():
+            proc.start()
+    except OSError:  # no memory or processes left to fork
+        return None
+    send.close()  # the child holds its end
+    return proc, receive
+
+
+def _write_items(write, items: list, stop, report) -> None:
+    """In a forked child: ``write`` each item's tables in turn, sending its number when it is
+    written; once ``stop`` is set, stop before the next item (the first is always written)."""
+    for i, (tables, _) in enumerate(items):
+        if i and stop.is_set():
+            break
+        write(tables)
+        report.send(i)
 
 
 class BackgroundWriter:
@@ -382,19 +404,13 @@ class BackgroundWriter:
             if ended:
                 self.running.remove(child)
         while self.pending and len(self.running) < self.slots and room_to_fork():
-            ctx = multiprocessing.get_context("fork")
-            items, stop = list(self.pending), ctx.Event()
-            receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_write_then_exit, args=(self.write, items, stop, send), daemon=True)
-            try:
-                with frozen_heap():
-                    proc.start()
-            except OSError:  # no memory or processes left to fork: the caller writes everything
+            items, stop = list(self.pending), multiprocessing.get_context("fork").Event()
+            child = _start_child(_write_items, self.write, items, stop)
+            if child is None:  # no memory or processes left to fork: the caller writes everything
                 self.slots = 0
                 return
-            send.close()  # the child holds its end: the pipe ends when the child does
             self.pending.clear()
-            self.running.append((proc, items, stop, receive))
+            self.running.append((child[0], items, stop, child[1]))
 
     def written(self) -> dict:
         """The stamps of the tables written so far, by name (nothing waits). A table handed
@@ -423,23 +439,13 @@ class BackgroundWriter:
         self.running = []
 
 
-def _stage_then_exit(summarise, run, write, report) -> None:
-    """In a forked child: run a stage's corpus-level part, write the tables it made and report
-    ``(summary, seconds, {table: rows})``; any error ends the child (the caller runs the stage again)."""
-    _die_with_parent()
-    try:
-        t0 = time.perf_counter()
-        # one process, no pools of its own: the other cores are the run's (and a pool's processes
-        # would outlive this child's exit)
-        run.params = dict(run.params, workers=1)
-        before = dict(run.tables)
-        summary = summarise(run)
-        made = {k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v}
-        write(made)
-        report.send((summary, time.perf_counter() - t0, {k: len(v) for k, v in made.items()}))
-    except BaseException:
-        os._exit(1)
-    os._exit(0)
+def _work_and_write(work, run, write, report) -> None:
+    """In a forked child: ``summary, tables = work(run)``, write the tables, report
+    ``(summary, seconds, {table: rows})``."""
+    t0 = time.perf_counter()
+    summary, tables = work(run)
+    write(tables)
+    report.send((summary, time.perf_counter() - t0, {k: len(v) for k, v in tables.items()}))
 
 
 class SideStage:
@@ -448,30 +454,23 @@ class SideStage:
     The corpus-level stages run one after another in one process; a stage whose tables no later
     stage reads (topic models: fitting them is a third of that time at 100,000 articles) can run
     on another core meanwhile. :meth:`start` forks a child that sees the run as it is
-    (copy-on-write), runs ``summarise(run)``, writes the tables it made with ``write`` (the run's
-    own table writer, so the files are the same) and reports its summary and the tables' rows.
+    (copy-on-write), runs ``work(run)``, which returns the stage's summary and the tables it
+    made, writes them with ``write`` (the run's own table writer, so the files are the same) and
+    reports the summary and the tables' rows.
     :meth:`start` returns False when there is no fork on this system or no memory for one, and
     :meth:`result` waits for the report, ``None`` when the child failed (:meth:`failed` tells
     without waiting): either way the caller runs the stage itself, where any error is its own.
     """
 
-    def __init__(self, summarise, run, write):
-        self.args = (summarise, run, write)
+    def __init__(self, work, run, write):
+        self.args = (work, run, write)
         self.proc = self.conn = None
 
     def start(self) -> bool:
-        if not can_fork() or not room_to_fork():
+        child = _start_child(_work_and_write, *self.args) if can_fork() and room_to_fork() else None
+        if child is None:
             return False
-        ctx = multiprocessing.get_context("fork")
-        receive, send = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_stage_then_exit, args=(*self.args, send), daemon=True)
-        try:
-            with frozen_heap():
-                proc.start()
-        except OSError:
-            return False
-        send.close()
-        self.proc, self.conn = proc, receive
+        self.proc, self.conn = child
         return True
 
     def result(self):

@@ -30,6 +30,7 @@ import time
 import warnings
 import weakref
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -239,6 +240,10 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None,
         engine.give_back_memory()  # what the stage freed goes back to the system before the next one
         return summary, seconds
 
+    def line(i, name, what, summary, seconds):  # a stage's line: its corpus-level and per-document seconds
+        if progress:
+            progress(i, total, f"{what}: {summary or 'done'} ({seconds + parts['seconds'].get(name, 0.0):.1f} s)")
+
     def join(name):  # wait for a stage running alongside; its line
         i, name, what, summarise, side = sides.pop(name)
         report = side.result()
@@ -247,15 +252,14 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None,
         else:
             summary, seconds, rows = report
             run.tables.released.update(rows)
-        if progress:
-            progress(i, total, f"{what}: {summary or 'done'} ({seconds + parts['seconds'].get(name, 0.0):.1f} s)")
+        line(i, name, what, summary, seconds)
 
     sides = {}  # name -> (step, name, what, summarise, engine.SideStage) running alongside
     try:
         if aside is not None and n_docs >= SIDE_MIN_DOCUMENTS:
             for i, name, what, ann, summarise in plan[1:]:
                 if name in SIDE_STAGES and name not in skip:
-                    side = engine.SideStage(summarise, run, aside)
+                    side = engine.SideStage(partial(_summarise_alone, summarise), run, aside)
                     if side.start():
                         sides[name] = (i, name, what, summarise, side)
                         summarised(name)
@@ -272,9 +276,7 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None,
                 continue
             if progress and ann is None:
                 progress(i, total, f"{what} ...")
-            summary, seconds = run_here(name, summarise)
-            if progress:
-                progress(i, total, f"{what}: {summary or 'done'} ({seconds + parts['seconds'].get(name, 0.0):.1f} s)")
+            line(i, name, what, *run_here(name, summarise))
             for side in [s for s in sides if sides[s][-1].failed()]:  # failed already: its error now
                 join(side)
         for side in list(sides):
@@ -288,6 +290,21 @@ def build(corpus, out, params: dict | None = None, progress=None, finished=None,
     return run
 
 
+def _changed(tables: dict, before: dict) -> dict:
+    """The tables added or replaced since ``before`` (a copy of the run's tables), intermediate ``_`` ones aside."""
+    return {k: v for k, v in tables.items() if not k.startswith("_") and before.get(k) is not v}
+
+
+def _summarise_alone(summarise, run: Run) -> tuple:
+    """A stage's corpus-level part in a process of its own (:class:`analysis.engine.SideStage`):
+    its summary and the tables it made. One worker: the run's other cores are busy, and a pool's
+    processes would outlive the process's exit."""
+    run.params = dict(run.params, workers=1)
+    before = dict(run.tables)
+    summary = summarise(run)
+    return summary, _changed(run.tables, before)
+
+
 def _hand_over(run: Run, before: dict, finished, keep=()) -> None:
     """Tell ``finished`` of the tables a step added or replaced (intermediate ``_`` tables aside).
 
@@ -297,7 +314,7 @@ def _hand_over(run: Run, before: dict, finished, keep=()) -> None:
     """
     if finished is None:
         return
-    written = finished({k: v for k, v in run.tables.items() if not k.startswith("_") and before.get(k) is not v})
+    written = finished(_changed(run.tables, before))
     for name, stamp in (written or {}).items():
         if (name not in READ_LATER and name not in keep and dict.__contains__(run.tables, name)
                 and _same(stamp, run.tables[name])):
@@ -539,11 +556,9 @@ def run_pipeline(corpus, out, params: dict | None = None, with_notebooks: bool =
             writer.submit({name: df}, {name: _signature(df)})
         return writer.written()  # what is written by now: let go unless a later stage reads it
 
-    def aside(tables: dict) -> None:  # a stage running alongside the others writes its own tables
-        _save_tables(tables, tables_dir, sidecar)
-
-    try:
-        run = build(corpus, out, params, progress=progress, finished=finished, aside=aside if writer.slots else None)
+    try:  # a stage running alongside the others writes its own tables, as the writer would
+        run = build(corpus, out, params, progress=progress, finished=finished,
+                    aside=writer.write if writer.slots else None)
         _write_with_progress(run, tables_dir, writer, sidecar, progress)
         if with_notebooks:
             execute_notebooks(corpus, stage_dir, progress=progress, final_out=out)

@@ -395,7 +395,7 @@ def test_a_side_stage_whose_process_fails_is_run_in_the_run_itself(events_single
     import analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)
-    monkeypatch.setattr(engine, "_stage_then_exit", lambda *args: os._exit(1))  # the forked child dies at once
+    monkeypatch.setattr(engine, "_work_and_write", lambda *args: os._exit(1))  # the forked child dies at once
     lines = _lines(EVENTS, tmp_path / "out", workers=2, chunk_size=4)
     assert "fitting and validating topic models (NMF, LDA), alongside the next stages ..." in lines
     assert any(line.startswith("fitting and validating topic models (NMF, LDA): 54 units") for line in lines)
