@@ -404,18 +404,23 @@ def mention_table(sentences: pd.DataFrame, targets: dict) -> pd.DataFrame:
     })
 
 
-def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int = 0) -> pd.DataFrame:
+def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int = 0,
+                keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per outlet and target: tone of the sentences that mention the target, by voice and measure.
 
     ``mentioned`` is :func:`mention_table`; a sentence mentions a target when its whole text
     does, and its narration and quoted parts are then scored as in :func:`score_voices`.
+    ``keys``: the ``doc_id, sent_idx`` of the voice rows, when ``long`` (then one row per voice
+    row and measure, as :func:`long_scores` makes it) has none.
     Returns ``outlet, target, measure, voice, mean, ci_low, ci_high, n_sentences``.
     """
-    keys = pd.MultiIndex.from_arrays([long["doc_id"], long["sent_idx"]])
+    repeat = 1 if keys is None else len(MEASURES)
+    keys = long if keys is None else keys
+    keys = pd.MultiIndex.from_arrays([keys["doc_id"], keys["sent_idx"]])
     frames = []
     for name in targets:
         hit = mentioned.loc[mentioned["target"] == name]
-        sub = long.loc[keys.isin(pd.MultiIndex.from_arrays([hit["doc_id"], hit["sent_idx"]]))]
+        sub = long.loc[np.repeat(keys.isin(pd.MultiIndex.from_arrays([hit["doc_id"], hit["sent_idx"]])), repeat)]
         if sub.empty:
             continue
         agg = aggregate(sub, "outlet", seed)
@@ -437,7 +442,7 @@ def agreement(scored: pd.DataFrame) -> pd.DataFrame:
     *American Journal of Psychology*, 15(1), 72-101.
     """
     rows = []
-    groups = [(o, g) for o, g in scored.groupby("outlet", sort=True)] + [("all", scored)]
+    groups = [(o, g) for o, g in scored.groupby("outlet", sort=True, observed=True)] + [("all", scored)]
     for outlet, g in groups:
         a, b = g["sentiment_vader"].to_numpy(float), g["sentiment_afinn"].to_numpy(float)
         const = len(g) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0
@@ -453,15 +458,18 @@ def disagreement(scored: pd.DataFrame, n: int = N_DISAGREE) -> pd.DataFrame:
     ties, divided by the number of sentences); ``rank_diff = rank_vader - rank_afinn`` and the
     table is sorted by ``|rank_diff|``, largest first.
     """
-    d = scored[["doc_id", "sent_idx", "outlet", "text", "sentiment_vader", "sentiment_afinn"]].copy()
+    # the text is looked up for the n rows kept only (a copy of every sentence's text is most of the memory)
+    d = scored[["doc_id", "sent_idx", "outlet", "sentiment_vader", "sentiment_afinn"]].reset_index(drop=True)
     d["rank_vader"] = d["sentiment_vader"].rank(pct=True)
     d["rank_afinn"] = d["sentiment_afinn"].rank(pct=True)
     d["rank_diff"] = d["rank_vader"] - d["rank_afinn"]
     d = d.assign(_abs=d["rank_diff"].abs()).sort_values(["_abs", "doc_id", "sent_idx"],
                                                          ascending=[False, True, True], kind="mergesort")
+    top = d.head(n)
+    top = top.assign(outlet=top["outlet"].astype("str"), text=scored["text"].iloc[top.index].to_numpy())
     cols = ["doc_id", "sent_idx", "outlet", "sentiment_vader", "sentiment_afinn", "rank_vader", "rank_afinn",
             "rank_diff", "text"]
-    return d.head(n)[cols].reset_index(drop=True)
+    return top[cols].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- stage
@@ -498,21 +506,48 @@ def annotate(run) -> None:
     run.tables[DOCUMENT_TABLE] = document_tone(long_scores(voices), run.documents, seed)
 
 
+def _outlets_of(doc_ids: pd.Series, documents: pd.DataFrame) -> pd.Categorical:
+    """The outlet of each of ``doc_ids``, as a categorical (one byte or two per row).
+
+    A merge with the documents would copy every other column of a table that, on a large
+    corpus, has millions of rows (the long scores: 13 million at 100,000 articles).
+    """
+    outlet = pd.Categorical(documents["outlet"])
+    pos = pd.Index(documents["doc_id"]).get_indexer(doc_ids)
+    return pd.Categorical.from_codes(np.where(pos >= 0, outlet.codes[pos], -1), outlet.categories)
+
+
+def _outlet_long(voices: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """:func:`long_scores` of ``voices`` with the outlet, keyed by categoricals: ``outlet, measure,
+    voice, score``, row ``2 i + j`` for voice row ``i`` and measure ``j``, as in :func:`long_scores`."""
+    n, k = len(voices), len(MEASURES)
+    outlet = _outlets_of(voices["doc_id"], documents)
+    voice = pd.Categorical(voices["voice"], categories=list(VOICES))
+    return pd.DataFrame({
+        "outlet": pd.Categorical.from_codes(np.repeat(outlet.codes, k), outlet.categories),
+        "measure": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int8), n), list(MEASURES)),
+        "voice": pd.Categorical.from_codes(np.repeat(voice.codes, k), voice.categories),
+        "score": voices[list(MEASURES)].to_numpy(dtype=float).reshape(-1),
+    })
+
+
 def summarise(run) -> str:
     """Corpus-level part: the outlet, document, target, agreement and disagreement tables."""
     seed = int(run.params.get("seed", 0))
     targets = load_targets(run.params.get("targets"))
-    outlets = run.documents[["doc_id", "outlet"]]
-    scored = ["doc_id", "sent_idx", "text", "sentiment_vader", "sentiment_afinn"]  # what agreement reads
-    sents = run.sentences[scored].merge(outlets, on="doc_id", how="left")
-    long = long_scores(run.tables[VOICE_TABLE]).merge(outlets, on="doc_id", how="left")
+    voices = run.tables[VOICE_TABLE]
+    long = _outlet_long(voices, run.documents)
     run.tables["sentiment_outlet"] = aggregate(long, "outlet", seed)
+    run.tables["sentiment_target"] = target_tone(long, run.tables[MENTION_TABLE], targets, seed,
+                                                 keys=voices[["doc_id", "sent_idx"]])
+    del long
     order = {v: i for i, v in enumerate(VOICES)}
     doc = run.tables[DOCUMENT_TABLE].sort_values(["doc_id", "measure", "voice"],
                                                  key=lambda s: s.map(order) if s.name == "voice" else s)
-    doc = doc.reset_index(drop=True).merge(outlets, on="doc_id", how="left")
+    doc = doc.reset_index(drop=True).merge(run.documents[["doc_id", "outlet"]], on="doc_id", how="left")
     run.tables["sentiment_document"] = doc[["doc_id", "outlet", *AGG_COLUMNS]]
-    run.tables["sentiment_target"] = target_tone(long, run.tables[MENTION_TABLE], targets, seed)
+    scored = ["doc_id", "sent_idx", "text", "sentiment_vader", "sentiment_afinn"]  # what agreement reads
+    sents = run.sentences[scored].assign(outlet=_outlets_of(run.sentences["doc_id"], run.documents))
     run.tables["sentiment_agreement"] = agreement(sents)
     run.tables["sentiment_disagreement"] = disagreement(sents, int(run.params.get("n_disagree", N_DISAGREE)))
     rho = run.tables["sentiment_agreement"].set_index("outlet").loc["all", "spearman_rho"]
