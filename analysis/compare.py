@@ -93,7 +93,7 @@ def _resample(values, n_boot: int, confidence: float, random_state: int, draws: 
         idx = np.random.default_rng(random_state).integers(0, x.size, size=(n_boot, x.size))
         if draws is not None:
             draws[key] = idx
-    return mean, x[idx].mean(axis=1)
+    return mean, np.take(x, idx).sum(axis=1) / x.size  # x[idx].mean(axis=1), bit for bit (mean is sum / n), faster
 
 
 def _group_seed(key: tuple) -> int:
