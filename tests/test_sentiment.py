@@ -138,6 +138,35 @@ def test_agreement_and_disagreement():
     const = scored.assign(sentiment_afinn=0)
     assert np.isnan(S.agreement(const).loc[0, "spearman_rho"])
 
+    # the text comes with the n rows kept, looked up by position whatever the index
+    shuffled = scored.set_index(pd.Index([10, 3, 7, 0]))
+    assert S.disagreement(shuffled, n=4)["text"].tolist() == ["d", "a", "b", "c"]
+
+
+def test_outlet_aggregates_keyed_by_categoricals_equal_those_of_the_merged_long_table():
+    """The lean long table (outlet, measure, voice as categoricals) gives the outlet and target rows
+    the merge of the long scores with the outlets gave, number for number (documents of no known
+    outlet are left out in both)."""
+    rng = np.random.default_rng(5)
+    n = 400
+    voices = pd.DataFrame({
+        "doc_id": pd.Series(rng.choice(["a", "b", "c", "d", "e", "zz"], n), dtype="str"),
+        "sent_idx": rng.integers(0, 50, n),
+        "voice": pd.Series(rng.choice(list(S.VOICES), n), dtype="str"),
+        "sentiment_vader": rng.uniform(-1, 1, n).round(3),
+        "sentiment_afinn": rng.integers(-5, 6, n).astype(float),
+    }).drop_duplicates(["doc_id", "sent_idx", "voice"], ignore_index=True)
+    docs = pd.DataFrame({"doc_id": ["e", "d", "c", "b", "a"], "outlet": ["Q", "P", "Q", "R", "P"]})
+    merged = S.long_scores(voices).merge(docs, on="doc_id", how="left")
+    lean = S._outlet_long(voices, docs)
+    assert lean["score"].tolist() == merged["score"].tolist()
+    pd.testing.assert_frame_equal(S.aggregate(lean, "outlet", 3), S.aggregate(merged, "outlet", 3))
+    mentioned = voices.loc[voices["voice"] == "all", ["doc_id", "sent_idx"]].iloc[::3].assign(target="T")
+    targets = {"T": ["t"], "none": ["x"]}
+    pd.testing.assert_frame_equal(
+        S.target_tone(lean, mentioned, targets, 3, keys=voices[["doc_id", "sent_idx"]]),
+        S.target_tone(merged, mentioned, targets, 3))
+
 
 # ------------------------------------------------------------------ stage on the bundled corpus
 @pytest.fixture(scope="module")
