@@ -416,6 +416,8 @@ def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int 
     """
     repeat = 1 if keys is None else len(MEASURES)
     keys = long if keys is None else keys
+    if len(long) != len(keys) * repeat:
+        raise ValueError(f"target_tone: {len(long)} long rows for {len(keys)} voice rows and {repeat} measure(s)")
     keys = pd.MultiIndex.from_arrays([keys["doc_id"], keys["sent_idx"]])
     frames = []
     for name in targets:

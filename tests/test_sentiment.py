@@ -159,7 +159,6 @@ def test_outlet_aggregates_keyed_by_categoricals_equal_those_of_the_merged_long_
     docs = pd.DataFrame({"doc_id": ["e", "d", "c", "b", "a"], "outlet": ["Q", "P", "Q", "R", "P"]})
     merged = S.long_scores(voices).merge(docs, on="doc_id", how="left")
     lean = S._outlet_long(voices, docs)
-    assert lean["score"].tolist() == merged["score"].tolist()
     pd.testing.assert_frame_equal(S.aggregate(lean, "outlet", 3), S.aggregate(merged, "outlet", 3))
     mentioned = voices.loc[voices["voice"] == "all", ["doc_id", "sent_idx"]].iloc[::3].assign(target="T")
     targets = {"T": ["t"], "none": ["x"]}
@@ -187,6 +186,19 @@ def test_stage_tables(sentiment_run):
     assert {"sentiment_vader", "vader_pos", "vader_neg", "vader_neu", "sentiment_afinn"} <= set(sentiment_run.sentences)
     row = sentiment_run.sentences.iloc[0]
     assert row["sentiment_vader"] == S.vader_scores(row["text"])["compound"]
+
+
+def test_stage_tables_equal_those_of_the_long_table_merged_with_the_outlets(sentiment_run):
+    """The corpus-level part (categorical keys, no merge) gives the tables the merged long table gave."""
+    t, run = sentiment_run.tables, sentiment_run
+    outlets = run.documents[["doc_id", "outlet"]]
+    long = S.long_scores(t[S.VOICE_TABLE]).merge(outlets, on="doc_id", how="left")
+    pd.testing.assert_frame_equal(t["sentiment_outlet"], S.aggregate(long, "outlet", 7))
+    pd.testing.assert_frame_equal(t["sentiment_target"], S.target_tone(long, t[S.MENTION_TABLE], S.TARGETS, 7))
+    sents = run.sentences[["doc_id", "sent_idx", "text", "sentiment_vader", "sentiment_afinn"]].merge(
+        outlets, on="doc_id", how="left")
+    pd.testing.assert_frame_equal(t["sentiment_agreement"], S.agreement(sents))
+    pd.testing.assert_frame_equal(t["sentiment_disagreement"], S.disagreement(sents))
 
 
 def test_targeted_sentences_really_mention_the_target(sentiment_run):
