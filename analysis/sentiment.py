@@ -404,25 +404,18 @@ def mention_table(sentences: pd.DataFrame, targets: dict) -> pd.DataFrame:
     })
 
 
-def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int = 0,
-                keys: pd.DataFrame | None = None) -> pd.DataFrame:
+def target_tone(long: pd.DataFrame, mentioned: pd.DataFrame, targets, seed: int = 0) -> pd.DataFrame:
     """Per outlet and target: tone of the sentences that mention the target, by voice and measure.
 
     ``mentioned`` is :func:`mention_table`; a sentence mentions a target when its whole text
     does, and its narration and quoted parts are then scored as in :func:`score_voices`.
-    ``keys``: the ``doc_id, sent_idx`` of the voice rows, when ``long`` (then one row per voice
-    row and measure, as :func:`long_scores` makes it) has none.
     Returns ``outlet, target, measure, voice, mean, ci_low, ci_high, n_sentences``.
     """
-    repeat = 1 if keys is None else len(MEASURES)
-    keys = long if keys is None else keys
-    if len(long) != len(keys) * repeat:
-        raise ValueError(f"target_tone: {len(long)} long rows for {len(keys)} voice rows and {repeat} measure(s)")
-    keys = pd.MultiIndex.from_arrays([keys["doc_id"], keys["sent_idx"]])
+    keys = pd.MultiIndex.from_arrays([long["doc_id"], long["sent_idx"]])
     frames = []
     for name in targets:
         hit = mentioned.loc[mentioned["target"] == name]
-        sub = long.loc[np.repeat(keys.isin(pd.MultiIndex.from_arrays([hit["doc_id"], hit["sent_idx"]])), repeat)]
+        sub = long.loc[keys.isin(pd.MultiIndex.from_arrays([hit["doc_id"], hit["sent_idx"]]))]
         if sub.empty:
             continue
         agg = aggregate(sub, "outlet", seed)
@@ -520,16 +513,22 @@ def _outlets_of(doc_ids: pd.Series, documents: pd.DataFrame) -> pd.Categorical:
 
 
 def _outlet_long(voices: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """:func:`long_scores` of ``voices`` with the outlet, keyed by categoricals: ``outlet, measure,
-    voice, score``, row ``2 i + j`` for voice row ``i`` and measure ``j``, as in :func:`long_scores`."""
-    n, k = len(voices), len(MEASURES)
-    outlet = _outlets_of(voices["doc_id"], documents)
-    voice = pd.Categorical(voices["voice"], categories=list(VOICES))
+    """:func:`long_scores` of ``voices`` with the outlet, as the merge with the documents gave it
+    (``doc_id, sent_idx, voice, measure, score, outlet``, rows in the same order), but with its
+    text columns as categoricals."""
+    k = len(MEASURES)
+
+    def per_measure(values: pd.Categorical) -> pd.Categorical:  # each voice row's value on its k rows
+        return pd.Categorical.from_codes(np.repeat(values.codes, k), values.categories)
+
     return pd.DataFrame({
-        "outlet": pd.Categorical.from_codes(np.repeat(outlet.codes, k), outlet.categories),
-        "measure": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int8), n), list(MEASURES)),
-        "voice": pd.Categorical.from_codes(np.repeat(voice.codes, k), voice.categories),
+        "doc_id": per_measure(pd.Categorical.from_codes(pd.Index(documents["doc_id"]).get_indexer(voices["doc_id"]),
+                                                        documents["doc_id"])),  # not in the documents: missing
+        "sent_idx": np.repeat(voices["sent_idx"].to_numpy(), k),
+        "voice": per_measure(pd.Categorical(voices["voice"], categories=list(VOICES))),
+        "measure": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int8), len(voices)), list(MEASURES)),
         "score": voices[list(MEASURES)].to_numpy(dtype=float).reshape(-1),
+        "outlet": per_measure(_outlets_of(voices["doc_id"], documents)),
     })
 
 
@@ -537,11 +536,9 @@ def summarise(run) -> str:
     """Corpus-level part: the outlet, document, target, agreement and disagreement tables."""
     seed = int(run.params.get("seed", 0))
     targets = load_targets(run.params.get("targets"))
-    voices = run.tables[VOICE_TABLE]
-    long = _outlet_long(voices, run.documents)
+    long = _outlet_long(run.tables[VOICE_TABLE], run.documents)
     run.tables["sentiment_outlet"] = aggregate(long, "outlet", seed)
-    run.tables["sentiment_target"] = target_tone(long, run.tables[MENTION_TABLE], targets, seed,
-                                                 keys=voices[["doc_id", "sent_idx"]])
+    run.tables["sentiment_target"] = target_tone(long, run.tables[MENTION_TABLE], targets, seed)
     del long
     order = {v: i for i, v in enumerate(VOICES)}
     doc = run.tables[DOCUMENT_TABLE].sort_values(["doc_id", "measure", "voice"],

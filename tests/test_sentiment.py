@@ -163,7 +163,7 @@ def test_outlet_aggregates_keyed_by_categoricals_equal_those_of_the_merged_long_
     mentioned = voices.loc[voices["voice"] == "all", ["doc_id", "sent_idx"]].iloc[::3].assign(target="T")
     targets = {"T": ["t"], "none": ["x"]}
     pd.testing.assert_frame_equal(
-        S.target_tone(lean, mentioned, targets, 3, keys=voices[["doc_id", "sent_idx"]]),
+        S.target_tone(lean, mentioned, targets, 3),
         S.target_tone(merged, mentioned, targets, 3))
 
 
