@@ -67,7 +67,8 @@ def load_hand_coding(path, sentences: pd.DataFrame, frames=None) -> pd.DataFrame
         row = int(np.flatnonzero(dup)[0])
         raise ConfigError(f"hand coding {path}, row {row + 2}: sentence ({hand['doc_id'].iloc[row]}, "
                           f"{hand['sent_idx'].iloc[row]}) is coded twice; keep one row.")
-    table = {(str(d), int(i)): t for d, i, t in zip(sentences["doc_id"], sentences["sent_idx"], sentences["text"])}
+    coded = sentences.loc[sentences["doc_id"].astype(str).isin(set(hand["doc_id"]))]  # the coded articles only
+    table = {(str(d), int(i)): t for d, i, t in zip(coded["doc_id"], coded["sent_idx"], coded["text"])}
     for row, (d, i, t) in enumerate(zip(hand["doc_id"], hand["sent_idx"], hand["text"])):
         if (d, i) not in table:
             raise ConfigError(f"hand coding {path}, row {row + 2}: sentence ({d}, {i}) is not in the sentence "
