@@ -102,6 +102,7 @@ def similarity_matrix(texts) -> np.ndarray:
     if not any(stems):
         return np.eye(len(stems))
     x = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(stems)
+    x = _used_columns(x)
     sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)
@@ -201,12 +202,27 @@ def _edges(x, cut: float):
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
 
+def _used_columns(x):
+    """``x`` (CSR) without its empty columns, the others in the same order.
+
+    The TF-IDF matrix has a column per (event, stem), tens of millions on a large corpus, and a
+    sparse product with the transpose costs time in the number of columns; the rows of a few
+    sentences use a few hundred. Renumbering keeps each row's entries in their order, so the
+    product adds the same terms in the same order and gives the same floats.
+    """
+    import scipy.sparse as sp
+
+    used, cols = np.unique(x.indices, return_inverse=True)
+    return sp.csr_matrix((x.data, cols.astype(x.indices.dtype), x.indptr), shape=(x.shape[0], len(used)))
+
+
 def _condensed_distances(x, block: np.ndarray | None = None) -> np.ndarray:
     """Condensed cosine distances of the rows of ``x``, as the full-matrix code computed them.
 
     Rows of different ``block`` values get distance 2 (above every cut), so one linkage serves
     several components at once.
     """
+    x = _used_columns(x)
     sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 1.0)
     np.clip(sim, 0.0, 1.0, out=sim)

@@ -255,6 +255,21 @@ def test_condensed_distances_of_a_large_group_are_the_full_matrix_ones(monkeypat
     assert sorted(zip(i, j)) == sorted(zip(ii, jj)) and np.array_equal(np.sort(s), np.sort(full[ii, jj]))
 
 
+def test_rows_of_many_events_give_the_distances_of_their_own_columns_bit_for_bit():
+    # a (event, stem) column per event: most of x's columns are empty in the rows of one component
+    rng = np.random.default_rng(1)
+    words = [f"w{k}" for k in range(30)]
+    texts = [" ".join(rng.choice(words, size=rng.integers(1, 8))) for _ in range(3000)]
+    x = _tfidf(_stem_texts(texts), np.arange(3000) // 10)  # 300 events of 10 sentences
+    rows = x[np.arange(40, 50)]
+    assert rows.shape[1] > 50 * claims_mod._used_columns(rows).shape[1]
+    sim = np.clip((rows @ rows.T).toarray(), 0.0, 1.0)  # the product over every column
+    np.fill_diagonal(sim, 1.0)
+    dist = 1.0 - sim
+    expected = ((dist + dist.T) / 2)[np.triu_indices(10, 1)]
+    assert np.array_equal(claims_mod._condensed_distances(rows), expected)
+
+
 def test_stems_of_slices_stemmed_in_forked_processes_are_the_same(monkeypatch):
     import analysis.claims as claims
 
