@@ -228,3 +228,24 @@ def test_floats_are_written_as_pandas_float_format_writes_them(values, dtype, ro
     df["y"] = df["x"] * 2  # a second float column, and NaN beside text
     expected = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     assert "".join(export.csv_blocks(df, rows=rows)) == expected
+
+
+CSV_TEXT = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t;é“\\')), max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(CSV_TEXT, st.integers(-2**62, 2**62), st.booleans(), st.none() | CSV_TEXT,
+                          st.floats(allow_nan=True) | st.just(0.1)), min_size=1, max_size=25),
+       st.integers(1, 7))
+def test_csv_rows_are_the_text_pandas_writes(rows, block):
+    # text with every character the csv module quotes (or not: "\r" depends on the Python), ints,
+    # booleans, missing text and floats, in blocks of rows: written by pyarrow, byte for byte pandas'
+    df = pd.DataFrame(rows, columns=["text", "n", "flag", "maybe", "x"]).astype({"text": "str", "maybe": "str"})
+    expected = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    assert export._csv_rows(export._floats_as_text(df)) is not None  # the fast path, not pandas
+    assert "".join(export.csv_blocks(df, rows=block)) == expected
+    # kinds of column left to pandas: ints in an object column (a melt's variable), categories, one column
+    for other in (df.assign(n=df["n"].astype(object)), df.assign(text=df["text"].astype("category")), df[["maybe"]]):
+        assert export._csv_rows(export._floats_as_text(other)) is None
+        assert "".join(export.csv_blocks(other, rows=block)) == other.to_csv(index=False, lineterminator="\n",
+                                                                             float_format="%.10g")
