@@ -242,10 +242,12 @@ def test_csv_rows_are_the_text_pandas_writes(rows, block):
     # booleans, missing text and floats, in blocks of rows: written by pyarrow, byte for byte pandas'
     df = pd.DataFrame(rows, columns=["text", "n", "flag", "maybe", "x"]).astype({"text": "str", "maybe": "str"})
     expected = df.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    assert export._csv_rows(export._floats_as_text(df)) is not None  # the fast path, not pandas
-    assert "".join(export.csv_blocks(df, rows=block)) == expected
-    # kinds of column left to pandas: ints in an object column (a melt's variable), categories, one column
-    for other in (df.assign(n=df["n"].astype(object)), df.assign(text=df["text"].astype("category")), df[["maybe"]]):
+    for fast in (df, df.assign(n=df["n"].astype(object))):  # ints in an object column too (a melt's variable)
+        assert export._csv_rows(export._floats_as_text(fast)) is not None  # the fast path, not pandas
+        assert "".join(export.csv_blocks(fast, rows=block)) == expected
+    # kinds of column left to pandas: other objects (floats), categories, one column
+    for other in (df.assign(n=df["n"].astype(float).astype(object)), df.assign(text=df["text"].astype("category")),
+                  df[["maybe"]]):
         assert export._csv_rows(export._floats_as_text(other)) is None
         assert "".join(export.csv_blocks(other, rows=block)) == other.to_csv(index=False, lineterminator="\n",
                                                                              float_format="%.10g")
