@@ -205,7 +205,7 @@ def _edges(x, cut: float):
 def _used_columns(x):
     """``x`` (CSR) without its empty columns, the others in the same order.
 
-    The TF-IDF matrix has a column per (event, stem), tens of millions on a large corpus, and a
+    The TF-IDF matrix has a column per (event, stem), 6.2 million at 100,000 articles, and a
     sparse product with the transpose costs time in the number of columns; the rows of a few
     sentences use a few hundred. Renumbering keeps each row's entries in their order, so the
     product adds the same terms in the same order and gives the same floats.
