@@ -102,7 +102,6 @@ def similarity_matrix(texts) -> np.ndarray:
     if not any(stems):
         return np.eye(len(stems))
     x = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit_transform(stems)
-    x = _used_columns(x)
     sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)

@@ -9,13 +9,13 @@
   :data:`LATEX_MAX_ROWS` rows gets none (pandas' LaTeX writer holds several kilobytes per cell:
   a per-document table of 100,000 articles took two minutes and ~10 GB), and its sidecar says
   so under ``"latex"``; filter it to the rows the paper needs and save that.
-  The CSV is written in blocks of rows, so a table of millions of rows
-  never exists as one string, each block's text made by pyarrow's compute functions (the bytes
-  ``to_csv`` writes, a test checks; pandas writes kinds of column those do not handle: by hand
-  because ``pyarrow.csv.write_csv`` quotes every text field or refuses one holding a comma, and
-  pandas' writer is the slow step of writing a large run's tables); a table of :data:`PARQUET_MIN_ROWS` rows or more is also written as
-  Parquet (``<name>.parquet``, pyarrow), which other tools (pandas, polars, R's arrow) read many
-  times faster than the CSV.
+  The CSV is written in blocks of rows, so a table of millions of rows never exists as one
+  string, each block's text made by pyarrow's compute functions: the bytes ``to_csv`` writes (a
+  test checks), by hand because ``pyarrow.csv.write_csv`` quotes every text field or refuses one
+  holding a comma, and pandas' writer was the slow step of writing a large run's tables; pandas
+  still writes the kinds of column those functions do not handle. A table of
+  :data:`PARQUET_MIN_ROWS` rows or more is also written as Parquet (``<name>.parquet``,
+  pyarrow), which other tools (pandas, polars, R's arrow) read many times faster than the CSV.
 * Every file is written to a temporary name in its folder and moved into place with
   :func:`os.replace`, so an interrupted run never leaves half a file.
 """
@@ -157,9 +157,12 @@ def _csv_field_text(values: pd.Series):
 def _csv_rows(block: pd.DataFrame) -> str | None:
     """``block.to_csv(header=False, index=False, lineterminator="\\n")``, the same text, built with
     pyarrow's compute functions (on the large tables of a 10,000-article run 1.3 to 3 times as
-    fast as pandas' writer, which quotes and joins field by field in Python's csv module). None when a column is of a kind this does not handle
-    (categorical, dates, objects other than text or whole numbers, ...) or the table has one column (where the
-    csv module quotes an empty field): pandas writes those blocks."""
+    fast as pandas' writer, which quotes and joins field by field in Python's csv module).
+
+    None when a column is of a kind this does not handle (categorical, dates, objects other than
+    text or whole numbers, ...) or the table has one column (where the csv module quotes an empty
+    field): pandas writes those blocks.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
