@@ -110,20 +110,50 @@ def similarity_matrix(texts) -> np.ndarray:
 STEM_SLICE = 50_000  # distinct texts per forked job of _stem_texts
 
 
-def _stem_texts(texts, workers: int = 1) -> tuple[np.ndarray, list]:
-    """Each text's index among the distinct texts, and the content stems of each distinct text
-    (with ``workers`` > 1, slices of them stemmed in forked processes: the same stems)."""
+def _stem_texts(texts, workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The content stems of ``texts``, each distinct text stemmed once, as numbers:
+    ``(codes, stems, lengths, vocabulary)``.
+
+    ``codes``: each text's index among the distinct texts; ``stems``: the stems of every distinct
+    text, one after another, as indices into ``vocabulary`` (numbered in order of first
+    appearance, as :func:`pandas.factorize` numbers them); ``lengths``: each distinct text's
+    number of stems. A few bytes per stem where lists of strings took ~60: 1 GB and more at
+    100,000 articles. With ``workers`` > 1 slices of the distinct texts are stemmed in forked
+    processes, which send back their slice's numbers and vocabulary only: the same result.
+    """
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
     from .engine import map_slices
 
-    return codes, [stems for part in map_slices(_stem_slice, uniques, STEM_SLICE, workers) for stems in part]
+    index: dict = {}  # stem -> number, in order of first appearance over the slices in order
+    stems, lengths = [], []
+    for vocab, ids, n in map_slices(_stem_slice, uniques, STEM_SLICE, workers):
+        to_global = np.fromiter((index.setdefault(w, len(index)) for w in vocab), dtype=np.int64, count=len(vocab))
+        stems.append(to_global[ids])
+        lengths.append(n)
+    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+    return codes, cat(stems), cat(lengths), np.array(list(index), dtype=object)
 
 
-def _stem_slice(texts, start: int, stop: int) -> list:
-    return [content_stems(t) for t in texts[start:stop]]
+def _stem_slice(texts, start: int, stop: int) -> tuple[list, np.ndarray, np.ndarray]:
+    """:func:`content_stems` of ``texts[start:stop]`` as ``(vocabulary, stem numbers, stems per text)``,
+    the stems numbered in order of first appearance in the slice."""
+    index: dict = {}
+    ids, lengths = [], []
+    for text in texts[start:stop]:
+        stems = content_stems(text)
+        ids.extend(index.setdefault(w, len(index)) for w in stems)
+        lengths.append(len(stems))
+    return list(index), np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64)
 
 
-def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
+def _stems_of(stemmed, i: int) -> list[str]:
+    """The stems of distinct text ``i`` of :func:`_stem_texts`' result, as strings."""
+    _, stems, lengths, vocab = stemmed
+    start = int(lengths[:i].sum())
+    return vocab[stems[start:start + lengths[i]]].tolist()
+
+
+def _tfidf(stemmed: tuple, groups: np.ndarray):
     """TF-IDF rows of ``texts``, each as :class:`~sklearn.feature_extraction.text.TfidfVectorizer`
     (sublinear tf, smoothed idf, L2-normalised rows) fitted on the texts of its group gives it.
 
@@ -134,18 +164,16 @@ def _tfidf(stemmed: tuple[np.ndarray, list], groups: np.ndarray):
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
-    codes, stems = stemmed
-    n = len(codes)
-    lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
-    term, vocab = pd.factorize(pd.Series([w for s in stems for w in s], dtype=object))
+    codes, term, lengths, vocab = stemmed  # stems numbered in order of first appearance (_stem_texts)
+    n, n_texts = len(codes), len(lengths)
     if len(vocab) == 0:
         return sp.csr_matrix((n, 0))
     # distinct stems of each distinct text with their counts, in order of first occurrence
-    key, first, count = np.unique(np.repeat(np.arange(len(stems)), lengths) * len(vocab) + term,
+    key, first, count = np.unique(np.repeat(np.arange(n_texts), lengths) * len(vocab) + term,
                                   return_index=True, return_counts=True)
     order = np.argsort(first, kind="stable")
     u_term, u_count = (key % len(vocab))[order], count[order]
-    u_len = np.bincount((key // len(vocab))[order], minlength=len(stems))
+    u_len = np.bincount((key // len(vocab))[order], minlength=n_texts)
     del term, key, first, count, order  # (arrays as long as all the stems: let go before the next ones)
     u_start = np.concatenate([[0], np.cumsum(u_len)[:-1]])
     # the same for every text (row), then one column per (group, stem)
@@ -392,10 +420,10 @@ def claim_labels(claims: pd.DataFrame, stemmed=None) -> pd.Series:
     # on that claim alone, so leaving the others out changes none of them, and saves their memory)
     used = np.flatnonzero(size[group] > 2)
     if len(used):
-        codes, stems = stemmed or _stem_texts(texts)
+        codes, *stems = stemmed or _stem_texts(texts)
         at = np.full(len(group), -1, dtype=np.int64)
         at[used] = np.arange(len(used))
-        x = _tfidf((np.asarray(codes)[used], stems), group[used])
+        x = _tfidf((np.asarray(codes)[used], *stems), group[used])
     for s in np.unique(size[size > 2]):
         which = np.flatnonzero(size == s)
         for part in np.array_split(which, max(1, len(which) * s * s // PAIR_BLOCK)):

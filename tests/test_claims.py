@@ -278,5 +278,12 @@ def test_stems_of_slices_stemmed_in_forked_processes_are_the_same(monkeypatch):
     serial = claims._stem_texts(texts)
     monkeypatch.setattr(claims, "STEM_SLICE", 6)
     forked = claims._stem_texts(texts, workers=2)
-    assert (forked[0] == serial[0]).all() and forked[1] == serial[1]
-    assert len(serial[1]) == 40 and serial[1][0] == ["minist", "said", "exercis", "strengthen", "tie", "sentenc"]
+    assert all(np.array_equal(a, b) for a, b in zip(forked, serial))
+    codes, stems, lengths, vocab = serial
+    assert len(lengths) == 40 and list(codes[40:]) == list(range(10))
+    assert claims._stems_of(serial, 0) == ["minist", "said", "exercis", "strengthen", "tie", "sentenc"]
+    # stems numbered in order of first appearance over all texts, as pandas.factorize numbers them
+    flat = [w for t in dict.fromkeys(texts) for w in claims.content_stems(t)]
+    expected, uniques = pd.factorize(pd.Series(flat, dtype=object))
+    assert np.array_equal(stems, expected) and list(vocab) == list(uniques)
+    assert all(claims._stems_of(serial, i) == claims.content_stems(t) for i, t in enumerate(dict.fromkeys(texts)))
