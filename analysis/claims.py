@@ -126,13 +126,12 @@ def _stem_texts(texts, workers: int = 1) -> tuple[np.ndarray, np.ndarray, np.nda
     from .engine import map_slices
 
     index: dict = {}  # stem -> number, in order of first appearance over the slices in order
-    stems, lengths = [], []
+    stems, lengths = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]  # (no texts: no stems)
     for vocab, ids, n in map_slices(_stem_slice, uniques, STEM_SLICE, workers):
         to_global = np.fromiter((index.setdefault(w, len(index)) for w in vocab), dtype=np.int64, count=len(vocab))
         stems.append(to_global[ids])
         lengths.append(n)
-    cat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
-    return codes, cat(stems), cat(lengths), np.array(list(index), dtype=object)
+    return codes, np.concatenate(stems), np.concatenate(lengths), np.array(list(index), dtype=object)
 
 
 def _stem_slice(texts, start: int, stop: int) -> tuple[list, np.ndarray, np.ndarray]:
@@ -145,13 +144,6 @@ def _stem_slice(texts, start: int, stop: int) -> tuple[list, np.ndarray, np.ndar
         ids.extend(index.setdefault(w, len(index)) for w in stems)
         lengths.append(len(stems))
     return list(index), np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64)
-
-
-def _stems_of(stemmed, i: int) -> list[str]:
-    """The stems of distinct text ``i`` of :func:`_stem_texts`' result, as strings."""
-    _, stems, lengths, vocab = stemmed
-    start = int(lengths[:i].sum())
-    return vocab[stems[start:start + lengths[i]]].tolist()
 
 
 def _tfidf(stemmed: tuple, groups: np.ndarray):

@@ -270,6 +270,13 @@ def test_rows_of_many_events_give_the_distances_of_their_own_columns_bit_for_bit
     assert np.array_equal(claims_mod._condensed_distances(rows), expected)
 
 
+def stems_of(stemmed, i: int) -> list[str]:
+    """The stems of distinct text ``i`` of ``_stem_texts``' result, as strings."""
+    _, stems, lengths, vocab = stemmed
+    start = int(lengths[:i].sum())
+    return vocab[stems[start:start + lengths[i]]].tolist()
+
+
 def test_stems_of_slices_stemmed_in_forked_processes_are_the_same(monkeypatch):
     import analysis.claims as claims
 
@@ -281,9 +288,11 @@ def test_stems_of_slices_stemmed_in_forked_processes_are_the_same(monkeypatch):
     assert all(np.array_equal(a, b) for a, b in zip(forked, serial))
     codes, stems, lengths, vocab = serial
     assert len(lengths) == 40 and list(codes[40:]) == list(range(10))
-    assert claims._stems_of(serial, 0) == ["minist", "said", "exercis", "strengthen", "tie", "sentenc"]
+    assert stems_of(serial, 0) == ["minist", "said", "exercis", "strengthen", "tie", "sentenc"]
     # stems numbered in order of first appearance over all texts, as pandas.factorize numbers them
     flat = [w for t in dict.fromkeys(texts) for w in claims.content_stems(t)]
     expected, uniques = pd.factorize(pd.Series(flat, dtype=object))
     assert np.array_equal(stems, expected) and list(vocab) == list(uniques)
-    assert all(claims._stems_of(serial, i) == claims.content_stems(t) for i, t in enumerate(dict.fromkeys(texts)))
+    assert all(stems_of(serial, i) == claims.content_stems(t) for i, t in enumerate(dict.fromkeys(texts)))
+    empty = claims._stem_texts([])
+    assert [len(part) for part in empty] == [0, 0, 0, 0] and _tfidf(empty, np.zeros(0, dtype=np.int64)).shape == (0, 0)
