@@ -108,9 +108,9 @@ def csv_blocks(df: pd.DataFrame, rows: int | None = None):
     options = dict(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     yield df.iloc[:0].to_csv(**options)
     for start in range(0, len(df), rows):
-        block = _floats_as_text(df.iloc[start:start + rows])
+        block = df.iloc[start:start + rows]
         text = _csv_rows(block)
-        yield text if text is not None else block.to_csv(header=False, **options)
+        yield text if text is not None else _floats_as_text(block).to_csv(header=False, **options)
 
 
 def _csv_special() -> str:
@@ -131,11 +131,13 @@ CSV_SPECIAL = _csv_special()
 
 def _csv_field_text(values: pd.Series):
     """A column as the text ``to_csv`` writes for each of its values (a pyarrow string array), or
-    None for a kind of column left to pandas. Floats are already text (:func:`_floats_as_text`)."""
+    None for a kind of column left to pandas. Numbers need no quotes; text is quoted as needed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     dtype = values.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return pa.array(float_text(values.to_numpy()), type=pa.string())
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return pc.cast(pa.array(values.to_numpy()), pa.string())
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
