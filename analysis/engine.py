@@ -338,6 +338,35 @@ def _start_child(target, *args):
     return proc, receive
 
 
+STALL_SECONDS = 120.0  # a forked child that used no CPU for this long is taken as stuck
+
+
+class _Stall:
+    """Whether a forked child has stopped using the CPU for :data:`STALL_SECONDS` (Linux ``/proc``).
+
+    A child forked from a process that has run threads can deadlock on a lock some other thread
+    held at the fork (an allocator's, a library's thread pool's); it then waits forever, using no
+    CPU, and so would the run waiting for it. Writing tables and fitting models keep a core busy,
+    so a child whose CPU time has not moved for that long is stopped, and its work is done in the
+    run's own process, as for a child that failed. Where ``/proc`` cannot be read, nothing is judged stuck.
+    """
+
+    def __init__(self, pid: int, limit: float | None = None):
+        self.path, self.limit = f"/proc/{pid}/stat", STALL_SECONDS if limit is None else limit
+        self.ticks, self.since = None, time.monotonic()
+
+    def stuck(self) -> bool:
+        try:
+            with open(self.path) as fh:  # utime and stime: fields 14 and 15, after the ")" that ends the name
+                ticks = sum(int(f) for f in fh.read().rsplit(")", 1)[1].split()[11:13])
+        except (OSError, ValueError, IndexError):
+            return False
+        now = time.monotonic()
+        if ticks != self.ticks:
+            self.ticks, self.since = ticks, now
+        return now - self.since > self.limit
+
+
 def _write_items(write, items: list, stop, report) -> None:
     """In a forked child: ``write`` each item's tables in turn, sending its number when it is
     written; once ``stop`` is set, stop before the next item (the first is always written)."""
@@ -383,14 +412,17 @@ class BackgroundWriter:
         self._advance()
 
     def _poll(self, child, wait: bool = False) -> None:
-        """Take the numbers a child has reported (all of them once it has ended, with ``wait``)."""
-        proc, items, _, conn = child
+        """Take the numbers a child has reported (all of them once it has ended, with ``wait``;
+        a child stuck meanwhile, :class:`_Stall`, is stopped: what it had not reported is the caller's)."""
+        proc, items, _, conn, stall = child
         while True:
             try:
                 while conn.poll():
                     self.done.update(items[conn.recv()][1])
             except (EOFError, OSError):  # the child has ended and its pipe is drained
                 pass
+            if stall.stuck():
+                proc.kill()
             if not wait or not proc.is_alive():
                 break
             proc.join(0.05)  # reading meanwhile, so a child never waits on a full pipe
@@ -410,7 +442,7 @@ class BackgroundWriter:
                 self.slots = 0
                 return
             self.pending.clear()
-            self.running.append((child[0], items, stop, child[1]))
+            self.running.append((child[0], items, stop, child[1], _Stall(child[0].pid)))
 
     def written(self) -> dict:
         """The stamps of the tables written so far, by name (nothing waits). A table handed
@@ -474,11 +506,18 @@ class SideStage:
         return True
 
     def result(self):
-        """``(summary, seconds, {table: rows})`` once the child has finished; ``None`` if it failed."""
+        """``(summary, seconds, {table: rows})`` once the child has finished; ``None`` if it failed
+        or got stuck (:class:`_Stall`; it is stopped)."""
+        stall, report = _Stall(self.proc.pid), None
         try:
-            report = self.conn.recv()  # waits; EOFError when the child ended without a report
+            while not self.conn.poll(1.0):
+                if stall.stuck():
+                    self.proc.kill()
+                    break
+            else:
+                report = self.conn.recv()  # EOFError when the child ended without a report
         except (EOFError, OSError):
-            report = None
+            pass
         self.proc.join()
         return report if self.proc.exitcode == 0 else None
 

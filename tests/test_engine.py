@@ -1,6 +1,7 @@
 """The per-document phase gives the same tables however it is cut and wherever it runs."""
 import filecmp
 import os
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -176,6 +177,46 @@ def test_a_table_handed_over_twice_is_left_to_the_caller(tmp_path):
     writer.submit({target: "slow old"}, {"x": "old"})
     writer.submit({target: "new"}, {"x": "new"})  # which child's file lands last is unknown
     assert writer.finish() == {}
+
+
+def _write_or_hang(tables):
+    for name, text in tables.items():
+        if text == "hang":
+            threading.Event().wait()  # waits for ever, using no CPU, as a child deadlocked after the fork does
+        Path(name).write_text(text)
+
+
+@forking
+def test_a_writer_stuck_without_cpu_is_stopped_and_its_tables_left_to_the_caller(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
+    writer = engine.BackgroundWriter(_write_or_hang, slots=1)
+    writer.submit({str(tmp_path / "a"): "first"}, {"a": 1})
+    writer.running[0][0].join()
+    writer.submit({str(tmp_path / "b"): "hang"}, {"b": 2})
+    assert len(writer.running) == 1  # "b" went to a child of its own, which hangs
+    t0 = time.monotonic()
+    assert writer.finish() == {"a": 1}  # "b" was never written: the caller writes it
+    assert time.monotonic() - t0 < 30 and writer.running == []
+    assert (tmp_path / "a").read_text() == "first" and not (tmp_path / "b").exists()
+
+
+def test_a_child_busy_on_the_cpu_is_not_taken_as_stuck():
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    proc = ctx.Process(target=sum, args=(range(10**9),), daemon=True)  # seconds of pure CPU
+    proc.start()
+    try:
+        stall = engine._Stall(proc.pid, limit=0.5)
+        checks = []
+        for _ in range(10):
+            checks.append(stall.stuck())
+            time.sleep(0.2)
+        assert checks == [False] * 10
+    finally:
+        proc.kill()
+        proc.join()
+    assert engine._Stall(proc.pid, limit=0).stuck() is False  # gone: nothing to judge
 
 
 def test_background_writer_with_no_slot_leaves_everything_to_the_caller(tmp_path):
@@ -387,6 +428,20 @@ def test_topics_run_alongside_the_other_stages_until_claims_with_the_same_tables
     # from the start of the corpus-level stages, which ran meanwhile, until claims, which waited for it
     assert started < lines.index("counting terms, distinctive words and keyness ...") < done
     assert done < lines.index("grouping sentences into claims ...")
+    _same_csvs(events_single, tmp_path / "out" / "tables")
+
+
+@forking
+def test_a_side_stage_whose_process_is_stuck_is_stopped_and_run_in_the_run_itself(events_single, tmp_path,
+                                                                                   monkeypatch):
+    import analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)
+    monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
+    monkeypatch.setattr(engine, "_work_and_write", lambda *args: threading.Event().wait())  # deadlocked
+    lines = _lines(EVENTS, tmp_path / "out", workers=2, chunk_size=4)
+    assert "fitting and validating topic models (NMF, LDA), alongside the next stages ..." in lines
+    assert any(line.startswith("fitting and validating topic models (NMF, LDA): 54 units") for line in lines)
     _same_csvs(events_single, tmp_path / "out" / "tables")
 
 
