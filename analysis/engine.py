@@ -42,7 +42,10 @@ Engines
 Writing the tables (this machine, whatever the engine): :func:`map_forked` and
 :class:`BackgroundWriter` fork processes that read the tables straight from this process's
 memory (copy-on-write), so tables of millions of rows are written on other cores without being
-pickled; ``workers=1`` writes everything here.
+pickled; ``workers=1`` writes everything here. A background writer or side stage
+(:class:`SideStage`) that fails, or that has used no CPU for :data:`STALL_SECONDS` (deadlocked
+after the fork, :class:`_Stall`), is stopped and its work done in this process; the pools of
+:func:`map_forked` and the per-document phase have no such guard yet.
 
 Why by hand: the stages are plain functions on pandas tables; a process pool and dask's
 ``Client.map`` already do the scheduling, and what is ours is only the cut and the concatenation
