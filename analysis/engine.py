@@ -44,8 +44,10 @@ Writing the tables (this machine, whatever the engine): :func:`map_forked` and
 memory (copy-on-write), so tables of millions of rows are written on other cores without being
 pickled; ``workers=1`` writes everything here. A background writer or side stage
 (:class:`SideStage`) that fails, or that has used no CPU for :data:`STALL_SECONDS` (deadlocked
-after the fork, :class:`_Stall`), is stopped and its work done in this process; the pools of
-:func:`map_forked` and the per-document phase have no such guard yet.
+after the fork, :class:`_Stall`), is stopped and its work done in this process; so are the
+per-document phase's chunks when one of its workers is stuck, and a worker killed from outside
+(for lack of memory, most often) ends the run with a one-line error (:func:`_run_pool`). The
+short-lived pools of :func:`map_forked` have no such guard.
 
 Why by hand: the stages are plain functions on pandas tables; a process pool and dask's
 ``Client.map`` already do the scheduling, and what is ours is only the cut and the concatenation
@@ -60,14 +62,16 @@ import functools
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 import pandas as pd
 
-from .errors import ConfigError
+from .errors import ConfigError, ResourceError
 
 ENGINES = ("local", "dask")
 CHUNK_SIZE = 200
@@ -240,11 +244,51 @@ def run_chunks(documents: pd.DataFrame, params: dict, context: dict, annotators:
         for i, chunk in enumerate(parts_in):
             finished(i, process_chunk(chunk, params, context, annotators))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(parts_in)), mp_context=_pool_context()) as pool:
-            futures = {pool.submit(process_chunk, c, params, context, annotators): i for i, c in enumerate(parts_in)}
-            for fut in as_completed(futures):
-                finished(futures[fut], fut.result())
+        _run_pool(parts_in, params, context, annotators, workers, finished)
+        for i, chunk in enumerate(parts_in):  # a stuck pool's chunks not done: here
+            if results[i] is None:
+                finished(i, process_chunk(chunk, params, context, annotators))
     return combine(results)
+
+
+def _run_pool(parts_in, params, context, annotators, workers, finished) -> None:
+    """The local engine's pool: ``finished(i, result)`` for each chunk its workers process.
+
+    A worker killed from outside (by the system's out-of-memory killer, most often) stops the run
+    with a one-line error saying what to change. Workers that have used no CPU for
+    :data:`STALL_SECONDS` (:class:`_Stall`), more of them than can be idle (those beyond the
+    chunks still to do), mean one is stuck on a chunk: all are stopped, with a warning, and the
+    caller processes the chunks not done in its own process.
+    """
+    n_workers = min(workers, len(parts_in))
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context())
+    futures = {pool.submit(process_chunk, c, params, context, annotators): i for i, c in enumerate(parts_in)}
+    pending, stalls, seen, n_done = set(futures), {}, {}, 0
+    try:
+        while pending:
+            seen.update(getattr(pool, "_processes", None) or {})  # pid -> process (the executor's own record)
+            done, pending = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for fut in done:
+                finished(futures[fut], fut.result())
+                n_done += len(parts_in[futures[fut]])
+            stalled = [pid for pid, proc in seen.items() if proc.is_alive() and stalls.setdefault(pid, _Stall(pid)).stuck()]
+            if len(stalled) > n_workers - min(len(pending), n_workers):  # more than the workers with no chunk
+                warnings.warn(f"per-document phase: a worker process used no CPU for {STALL_SECONDS:.0f} s (stuck); "
+                              "the workers were stopped and the articles left are processed in the main process",
+                              RuntimeWarning, stacklevel=2)
+                for proc in seen.values():
+                    proc.kill()
+                return
+    except BrokenProcessPool:
+        pool.shutdown(wait=True, cancel_futures=True)  # its processes are reaped: their exit codes are known
+        codes = {proc.exitcode for proc in seen.values() if proc.exitcode not in (None, 0)}
+        code = min(codes - {-signal.SIGTERM} or codes, default=None)  # the pool ends the others with SIGTERM
+        how = "" if code is None else f" (exit code {code}" + (
+            ": killed, most often by the system for lack of memory)" if code == -signal.SIGKILL else ")")
+        raise ResourceError(f"per-document phase: a worker process ended abruptly{how} after {n_done} articles; run "
+                            "again with --workers 1 or a smaller --chunk-size, or with more memory free") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _FORKED: dict = {}  # what map_forked's children read: set before the fork, so nothing is pickled

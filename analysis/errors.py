@@ -18,6 +18,10 @@ class ConfigError(SuiteError):
     """A parameter or an editable data file (frame dictionary, furniture list) that is not valid."""
 
 
+class ResourceError(SuiteError):
+    """The machine could not carry the run as configured (a worker process killed for lack of memory)."""
+
+
 class CorpusWarning(UserWarning):
     """Something the analysis can go on with, but the user should know (e.g. a single outlet)."""
 

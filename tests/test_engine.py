@@ -1,6 +1,7 @@
 """The per-document phase gives the same tables however it is cut and wherever it runs."""
 import filecmp
 import os
+import signal
 import threading
 import time
 import warnings
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import engine
-from analysis.errors import ConfigError, CorpusError
+from analysis.errors import ConfigError, CorpusError, ResourceError
 from analysis.paths import BUNDLED_CORPUS
 from analysis.pipeline import run_pipeline
 
@@ -217,6 +218,42 @@ def test_a_child_busy_on_the_cpu_is_not_taken_as_stuck():
         proc.kill()
         proc.join()
     assert engine._Stall(proc.pid, limit=0).stuck() is False  # gone: nothing to judge
+
+
+def _in_a_worker() -> bool:
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
+
+
+def _killed_on_b(run):
+    if "b" in set(run.documents["doc_id"]) and _in_a_worker():
+        os.kill(os.getpid(), signal.SIGKILL)  # as the system's out-of-memory killer does
+
+
+def _stuck_on_b(run):
+    if "b" in set(run.documents["doc_id"]) and _in_a_worker():
+        threading.Event().wait()
+    run.tables["ids"] = run.documents[["doc_id"]]
+
+
+@forking
+def test_a_worker_killed_by_the_system_stops_the_run_with_a_one_line_error():
+    docs = pd.DataFrame({"doc_id": list("abcd")})
+    with pytest.raises(ResourceError, match=r"^per-document phase: a worker process ended abruptly \(exit code -9: "
+                                            r"killed, most often by the system for lack of memory\) after \d articles; "
+                                            r"run again with --workers 1 or a smaller --chunk-size"):
+        engine.run_chunks(docs, {}, {}, [("kill", _killed_on_b)], workers=2, chunk_size=1)
+
+
+@forking
+def test_a_stuck_worker_is_stopped_and_its_articles_processed_in_the_main_process(monkeypatch):
+    monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
+    docs = pd.DataFrame({"doc_id": list("abcdef")})
+    t0 = time.monotonic()
+    with pytest.warns(RuntimeWarning, match=r"a worker process used no CPU for 1 s \(stuck\)"):
+        out = engine.run_chunks(docs, {}, {}, [("ids", _stuck_on_b)], workers=2, chunk_size=1)
+    assert out["tables"]["ids"]["doc_id"].tolist() == list("abcdef") and time.monotonic() - t0 < 60
 
 
 def test_background_writer_with_no_slot_leaves_everything_to_the_caller(tmp_path):
