@@ -255,15 +255,18 @@ def _run_pool(parts_in, params, context, annotators, workers, finished) -> None:
     """The local engine's pool: ``finished(i, result)`` for each chunk its workers process.
 
     A worker killed from outside (by the system's out-of-memory killer, most often) stops the run
-    with a one-line error saying what to change. Workers that have used no CPU for
+    with a one-line error saying what to change, also when it died halfway through sending its
+    result (the pool itself would wait for the rest for ever). Workers that have used no CPU for
     :data:`STALL_SECONDS` (:class:`_Stall`), more of them than can be idle (those beyond the
     chunks still to do), mean one is stuck on a chunk: all are stopped, with a warning, and the
-    caller processes the chunks not done in its own process.
+    caller processes the chunks not done in its own process. Whatever ends the loop early (an
+    error in a chunk, Ctrl-C), the workers are stopped, never waited for.
     """
     n_workers = min(workers, len(parts_in))
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_pool_context())
     futures = {pool.submit(process_chunk, c, params, context, annotators): i for i, c in enumerate(parts_in)}
-    pending, stalls, seen, n_done = set(futures), {}, {}, 0
+    pending, stalls, seen, n_done, dead_since = set(futures), {}, {}, 0, None
+    completed = False
     try:
         while pending:
             seen.update(getattr(pool, "_processes", None) or {})  # pid -> process (the executor's own record)
@@ -271,24 +274,54 @@ def _run_pool(parts_in, params, context, annotators, workers, finished) -> None:
             for fut in done:
                 finished(futures[fut], fut.result())
                 n_done += len(parts_in[futures[fut]])
+            if any(not proc.is_alive() for proc in seen.values()):  # the pool says so at once, unless the
+                dead_since = dead_since or time.monotonic()        # worker died sending its result
+                if pending and time.monotonic() - dead_since > DEAD_GRACE_SECONDS:
+                    raise BrokenProcessPool("a worker died and the pool did not notice")
             stalled = [pid for pid, proc in seen.items() if proc.is_alive() and stalls.setdefault(pid, _Stall(pid)).stuck()]
             if len(stalled) > n_workers - min(len(pending), n_workers):  # more than the workers with no chunk
                 warnings.warn(f"per-document phase: a worker process used no CPU for {STALL_SECONDS:.0f} s (stuck); "
                               "the workers were stopped and the articles left are processed in the main process",
                               RuntimeWarning, stacklevel=2)
-                for proc in seen.values():
-                    proc.kill()
                 return
-    except BrokenProcessPool:
-        pool.shutdown(wait=True, cancel_futures=True)  # its processes are reaped: their exit codes are known
+        completed = True
+    except BrokenProcessPool as exc:
+        _stop_pool(pool, seen)
         codes = {proc.exitcode for proc in seen.values() if proc.exitcode not in (None, 0)}
-        code = min(codes - {-signal.SIGTERM} or codes, default=None)  # the pool ends the others with SIGTERM
-        how = "" if code is None else f" (exit code {code}" + (
-            ": killed, most often by the system for lack of memory)" if code == -signal.SIGKILL else ")")
-        raise ResourceError(f"per-document phase: a worker process ended abruptly{how} after {n_done} articles; run "
-                            "again with --workers 1 or a smaller --chunk-size, or with more memory free") from None
+        codes.discard(-signal.SIGTERM)  # the pool ends the other workers with SIGTERM
+        if not codes:  # no worker was killed: the pool broke for its own reason (a result it could not read)
+            raise
+        code, killed = min(codes), -getattr(signal, "SIGKILL", 9)
+        how = f"exit code {code}" + (": killed, most often by the system for lack of memory" if code == killed else "")
+        raise ResourceError(f"per-document phase: a worker process ended abruptly ({how}) after {n_done} articles; "
+                            "run again with --workers 1 or a smaller --chunk-size, or with more memory free") from exc
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if completed:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool, seen)
+
+
+DEAD_GRACE_SECONDS = 5.0  # a dead worker the pool has not reported by then died sending its result
+
+
+def _stop_pool(pool: ProcessPoolExecutor, processes: dict) -> None:
+    """Kill the pool's workers and let it go without waiting for their chunks.
+
+    The pool's own thread may be blocked reading a result a worker was killed halfway through
+    sending; this process holds the other end of that pipe too, so the read would never end.
+    Closing it (a private attribute of ``concurrent.futures``, hence the care) ends the read.
+    """
+    for proc in processes.values():
+        if proc.is_alive():
+            proc.kill()
+    for proc in processes.values():
+        proc.join()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 _FORKED: dict = {}  # what map_forked's children read: set before the fork, so nothing is pickled

@@ -7,6 +7,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -76,6 +77,17 @@ def _read_parent_memory(key, times):
 
 
 forking = pytest.mark.skipif(not engine.can_fork(), reason="forked writers run on Linux only")
+
+
+@pytest.fixture
+def no_hang():
+    """A test of hung children that hangs itself fails loudly after 120 s (with every thread's
+    traceback) instead of holding the test run for ever."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def _pid(_):
@@ -188,7 +200,7 @@ def _write_or_hang(tables):
 
 
 @forking
-def test_a_writer_stuck_without_cpu_is_stopped_and_its_tables_left_to_the_caller(tmp_path, monkeypatch):
+def test_a_writer_stuck_without_cpu_is_stopped_and_its_tables_left_to_the_caller(tmp_path, monkeypatch, no_hang):
     monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
     writer = engine.BackgroundWriter(_write_or_hang, slots=1)
     writer.submit({str(tmp_path / "a"): "first"}, {"a": 1})
@@ -208,7 +220,7 @@ def test_a_child_busy_on_the_cpu_is_not_taken_as_stuck():
     proc = ctx.Process(target=sum, args=(range(10**9),), daemon=True)  # seconds of pure CPU
     proc.start()
     try:
-        stall = engine._Stall(proc.pid, limit=0.5)
+        stall = engine._Stall(proc.pid, limit=1.5)
         checks = []
         for _ in range(10):
             checks.append(stall.stuck())
@@ -238,7 +250,7 @@ def _stuck_on_b(run):
 
 
 @forking
-def test_a_worker_killed_by_the_system_stops_the_run_with_a_one_line_error():
+def test_a_worker_killed_by_the_system_stops_the_run_with_a_one_line_error(no_hang):
     docs = pd.DataFrame({"doc_id": list("abcd")})
     with pytest.raises(ResourceError, match=r"^per-document phase: a worker process ended abruptly \(exit code -9: "
                                             r"killed, most often by the system for lack of memory\) after \d articles; "
@@ -246,8 +258,68 @@ def test_a_worker_killed_by_the_system_stops_the_run_with_a_one_line_error():
         engine.run_chunks(docs, {}, {}, [("kill", _killed_on_b)], workers=2, chunk_size=1)
 
 
+def _killed_sending_b(run):
+    """Chunk "b" makes a large table; its worker is killed once half of it is in the pipe."""
+    if "b" in set(run.documents["doc_id"]) and _in_a_worker():
+        import multiprocessing.connection as mc
+
+        send = mc.Connection._send
+
+        def half_then_killed(self, buf, *args):
+            if len(buf) > 1_000_000:
+                send(self, memoryview(buf)[:len(buf) // 2], *args)
+                os.kill(os.getpid(), signal.SIGKILL)
+            return send(self, buf, *args)
+
+        mc.Connection._send = half_then_killed
+        run.tables["big"] = pd.DataFrame({"x": np.arange(1_000_000, dtype=float)})
+    else:
+        run.tables["big"] = run.documents[["doc_id"]]
+
+
 @forking
-def test_a_stuck_worker_is_stopped_and_its_articles_processed_in_the_main_process(monkeypatch):
+def test_a_worker_killed_while_sending_its_result_stops_the_run_too(no_hang):
+    docs = pd.DataFrame({"doc_id": list("abcd")})
+    t0 = time.monotonic()
+    with pytest.raises(ResourceError, match=r"^per-document phase: a worker process ended abruptly \(exit code -9: "):
+        engine.run_chunks(docs, {}, {}, [("big", _killed_sending_b)], workers=2, chunk_size=1)
+    assert time.monotonic() - t0 < 60
+
+
+def _fails_on_a_stuck_on_b(run):
+    if "b" in set(run.documents["doc_id"]) and _in_a_worker():
+        threading.Event().wait()
+    if "a" in set(run.documents["doc_id"]):
+        raise ValueError("chunk a is broken")
+
+
+@forking
+def test_an_error_in_one_chunk_is_raised_while_another_worker_is_stuck(no_hang):
+    docs = pd.DataFrame({"doc_id": list("ab")})
+    with pytest.raises(ValueError, match="chunk a is broken"):
+        engine.run_chunks(docs, {}, {}, [("x", _fails_on_a_stuck_on_b)], workers=2, chunk_size=1)
+
+
+def _busy_on_a(run):
+    if "a" in set(run.documents["doc_id"]):
+        t0 = time.process_time()
+        while time.process_time() - t0 < 3:  # 3 s of CPU while the other worker has nothing to do
+            pass
+    run.tables["ids"] = run.documents[["doc_id"]]
+
+
+@forking
+def test_a_worker_left_idle_while_another_works_is_not_taken_as_stuck(monkeypatch, no_hang):
+    monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
+    docs = pd.DataFrame({"doc_id": list("ab")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a stall warning would fail the test
+        out = engine.run_chunks(docs, {}, {}, [("ids", _busy_on_a)], workers=2, chunk_size=1)
+    assert out["tables"]["ids"]["doc_id"].tolist() == ["a", "b"]
+
+
+@forking
+def test_a_stuck_worker_is_stopped_and_its_articles_processed_in_the_main_process(monkeypatch, no_hang):
     monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
     docs = pd.DataFrame({"doc_id": list("abcdef")})
     t0 = time.monotonic()
@@ -470,7 +542,7 @@ def test_topics_run_alongside_the_other_stages_until_claims_with_the_same_tables
 
 @forking
 def test_a_side_stage_whose_process_is_stuck_is_stopped_and_run_in_the_run_itself(events_single, tmp_path,
-                                                                                   monkeypatch):
+                                                                                   monkeypatch, no_hang):
     import analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "SIDE_MIN_DOCUMENTS", 10)
