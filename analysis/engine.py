@@ -75,6 +75,8 @@ from .errors import ConfigError, ResourceError
 
 ENGINES = ("local", "dask")
 CHUNK_SIZE = 200
+STALL_SECONDS = 120.0  # a child process that used no CPU for this long is taken as stuck (:class:`_Stall`)
+DEAD_GRACE_SECONDS = 5.0  # a dead worker the pool has not reported by then died sending its result
 
 
 def usable_cpus() -> int:
@@ -302,9 +304,6 @@ def _run_pool(parts_in, params, context, annotators, workers, finished) -> None:
             _stop_pool(pool, seen)
 
 
-DEAD_GRACE_SECONDS = 5.0  # a dead worker the pool has not reported by then died sending its result
-
-
 def _stop_pool(pool: ProcessPoolExecutor, processes: dict) -> None:
     """Kill the pool's workers and let it go without waiting for their chunks.
 
@@ -418,11 +417,8 @@ def _start_child(target, *args):
     return proc, receive
 
 
-STALL_SECONDS = 120.0  # a forked child that used no CPU for this long is taken as stuck
-
-
 class _Stall:
-    """Whether a forked child has stopped using the CPU for :data:`STALL_SECONDS` (Linux ``/proc``).
+    """Whether a child process has stopped using the CPU for :data:`STALL_SECONDS` (Linux ``/proc``).
 
     A child forked from a process that has run threads can deadlock on a lock some other thread
     held at the fork (an allocator's, a library's thread pool's); it then waits forever, using no
