@@ -163,6 +163,8 @@ def _write_marks(tables):
     for name, text in tables.items():
         if text == "fail":
             raise OSError("disk full")
+        if text == "hang":
+            threading.Event().wait()  # waits for ever, using no CPU, as a child deadlocked after the fork does
         if text.startswith("slow"):
             time.sleep(1)
         Path(name).write_text(text)
@@ -192,17 +194,10 @@ def test_a_table_handed_over_twice_is_left_to_the_caller(tmp_path):
     assert writer.finish() == {}
 
 
-def _write_or_hang(tables):
-    for name, text in tables.items():
-        if text == "hang":
-            threading.Event().wait()  # waits for ever, using no CPU, as a child deadlocked after the fork does
-        Path(name).write_text(text)
-
-
 @forking
 def test_a_writer_stuck_without_cpu_is_stopped_and_its_tables_left_to_the_caller(tmp_path, monkeypatch, no_hang):
     monkeypatch.setattr(engine, "STALL_SECONDS", 1.0)
-    writer = engine.BackgroundWriter(_write_or_hang, slots=1)
+    writer = engine.BackgroundWriter(_write_marks, slots=1)
     writer.submit({str(tmp_path / "a"): "first"}, {"a": 1})
     writer.running[0][0].join()
     writer.submit({str(tmp_path / "b"): "hang"}, {"b": 2})
@@ -287,8 +282,7 @@ def test_a_worker_killed_while_sending_its_result_stops_the_run_too(no_hang):
 
 
 def _fails_on_a_stuck_on_b(run):
-    if "b" in set(run.documents["doc_id"]) and _in_a_worker():
-        threading.Event().wait()
+    _stuck_on_b(run)
     if "a" in set(run.documents["doc_id"]):
         raise ValueError("chunk a is broken")
 
